@@ -1,0 +1,525 @@
+"""The roadmap's content: careers, their steps, skills and facts, each cited to its sources."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+NOT_NEGATIVE = MinValueValidator(0, "An amount cannot be negative.")
+
+
+class Currency(models.TextChoices):
+    INR = "INR", "Indian rupee"
+    USD = "USD", "US dollar"
+    EUR = "EUR", "Euro"
+    GBP = "GBP", "Pound sterling"
+    CAD = "CAD", "Canadian dollar"
+    AUD = "AUD", "Australian dollar"
+
+
+class Source(models.Model):
+    """A document the content comes from; every item on the site cites at least one."""
+
+    slug = models.SlugField(unique=True, help_text="Stable key used by the content files.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    author = models.CharField(max_length=200)
+    published = models.DateField(help_text="The date the document carries.")
+    date_label = models.CharField(
+        max_length=40,
+        default="Published",
+        help_text='How the document words its date, e.g. "Published" or "Updated".',
+    )
+    file_name = models.CharField(
+        max_length=200, help_text="File name of the captured copy the content was written from."
+    )
+    notes = models.TextField(
+        blank=True, help_text="What the captured copy lacks, so the site can say so."
+    )
+
+    class Meta:
+        ordering = ("published", "slug")
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:sources") + f"#source-{self.slug}"
+
+
+class SourceReference(models.Model):
+    """A web address that a source document itself cites."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField()
+    url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ("source", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source", "position"), name="sourcereference_unique_position"
+            ),
+            models.UniqueConstraint(fields=("source", "url"), name="sourcereference_unique_url"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Career(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=1, help_text="Order on the home page.")
+    tagline = models.CharField(max_length=300, help_text="One line shown on the home page.")
+    introduction = models.TextField(help_text="Who does this job and what they work with.")
+    who_can_become = models.TextField(blank=True, help_text="Who can take up this career.")
+    steps_note = models.TextField(
+        blank=True,
+        help_text="Anything a reader should know about the steps as the sources give them.",
+    )
+    sources = models.ManyToManyField(Source, related_name="careers")
+
+    class Meta:
+        ordering = ("position", "title")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:overview", args=[self.slug])
+
+
+class CareerItem(models.Model):
+    """Something that belongs to one career, in an order, with a stable slug and its sources."""
+
+    career = models.ForeignKey(Career, on_delete=models.CASCADE)
+    slug = models.SlugField(help_text="Stable key, unique within the career.")
+    position = models.PositiveSmallIntegerField(help_text="Order within the career.")
+    sources = models.ManyToManyField(Source)
+
+    class Meta:
+        abstract = True
+        ordering = ("career", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("career", "slug"), name="%(class)s_unique_slug"),
+            models.UniqueConstraint(
+                fields=("career", "position"), name="%(class)s_unique_position"
+            ),
+        ]
+
+
+class Step(CareerItem):
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="What this step is about, in a few sentences.")
+
+    class Meta(CareerItem.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"Step {self.position}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:step", args=[self.career.slug, self.slug])
+
+
+class StepSection(models.Model):
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(help_text="Stable key, unique within the step; also the page anchor.")
+    position = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="step_sections")
+
+    class Meta:
+        ordering = ("step", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("step", "slug"), name="stepsection_unique_slug"),
+            models.UniqueConstraint(
+                fields=("step", "position"), name="stepsection_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        return self.step.get_absolute_url() + f"#{self.slug}"
+
+
+class ChecklistItemQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(retired=False)
+
+    def skills(self):
+        return self.filter(kind__in=ChecklistItem.Kind.career_wide())
+
+
+class ChecklistItem(models.Model):
+    """Something a visitor can tick off: a skill, a requirement, or an action within a step."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", "Skill"
+        REQUIREMENT = "requirement", "Requirement"
+        ACTION = "action", "Action"
+        TIP = "tip", "Interview tip"
+
+        @classmethod
+        def career_wide(cls) -> list[str]:
+            return [cls.SKILL, cls.REQUIREMENT]
+
+    career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="checklist_items")
+    section = models.ForeignKey(
+        StepSection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        help_text="The step section this action belongs to; empty for skills and requirements.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(
+        help_text="Stable key, unique within the career. Progress points to it: do not change it."
+    )
+    position = models.PositiveSmallIntegerField(help_text="Order within its list.")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    retired = models.BooleanField(
+        default=False,
+        help_text="No longer on the roadmap, but kept because visitors' progress points to it.",
+    )
+    sources = models.ManyToManyField(Source, related_name="checklist_items")
+
+    objects = ChecklistItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("career", "kind", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("career", "slug"), name="checklistitem_unique_slug"),
+            models.UniqueConstraint(
+                fields=("section", "position"),
+                condition=Q(section__isnull=False, retired=False),
+                name="checklistitem_unique_position_in_section",
+            ),
+            models.UniqueConstraint(
+                fields=("career", "kind", "position"),
+                condition=Q(section__isnull=True, retired=False),
+                name="checklistitem_unique_position_in_list",
+            ),
+            # A retired action may have lost its section along with the step it belonged to.
+            models.CheckConstraint(
+                condition=(
+                    Q(section__isnull=True, kind__in=["skill", "requirement"])
+                    | Q(section__isnull=False, kind__in=["action", "tip"])
+                    | Q(retired=True, kind__in=["action", "tip"])
+                ),
+                name="checklistitem_section_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        career_wide = self.kind in self.Kind.career_wide()
+        if career_wide and self.section_id:
+            raise ValidationError({"section": "Skills and requirements belong to no step section."})
+        if not career_wide and not self.section_id and not self.retired:
+            raise ValidationError({"section": "Actions and tips belong to a step section."})
+
+    def get_absolute_url(self) -> str:
+        if self.section_id:
+            return self.section.step.get_absolute_url() + f"#item-{self.slug}"
+        return reverse("careers:skills", args=[self.career.slug]) + f"#item-{self.slug}"
+
+
+class Duty(CareerItem):
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+
+    class Meta(CareerItem.Meta):
+        verbose_name_plural = "duties"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.career.get_absolute_url() + f"#duty-{self.slug}"
+
+
+class Benefit(CareerItem):
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+
+    class Meta(CareerItem.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:market", args=[self.career.slug]) + f"#benefit-{self.slug}"
+
+
+class Trend(CareerItem):
+    """Where the work is heading, as the sources see it."""
+
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+
+    class Meta(CareerItem.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:market", args=[self.career.slug]) + f"#trend-{self.slug}"
+
+
+class Tool(CareerItem):
+    class Category(models.TextChoices):
+        LANGUAGE = "language", "Programming language"
+        DATABASE = "database", "Database"
+        FRAMEWORK = "framework", "Framework"
+        VERSION_CONTROL = "version-control", "Version control"
+        CONTAINERS = "containers", "Containerization"
+        API_TESTING = "api-testing", "API testing"
+
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=30, choices=Category.choices)
+
+    class Meta(CareerItem.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:market", args=[self.career.slug]) + f"#tool-{self.slug}"
+
+
+class MarketFact(CareerItem):
+    """A figure about the job market: what it is, what it measures, and over which years."""
+
+    figure = models.CharField(max_length=50, help_text='The figure as stated, e.g. "8%" or "2nd".')
+    measures = models.CharField(max_length=300, help_text="What the figure measures.")
+    year_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    attributed_to = models.CharField(
+        max_length=200, blank=True, help_text="Whom the document credits, e.g. the BLS or Statista."
+    )
+
+    class Meta(CareerItem.Meta):
+        constraints = [
+            *CareerItem.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(year_start__isnull=True)
+                | Q(year_end__isnull=True)
+                | Q(year_start__lte=F("year_end")),
+                name="marketfact_years_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure}: {self.measures}"
+
+    def clean(self) -> None:
+        if self.year_start and self.year_end and self.year_start > self.year_end:
+            raise ValidationError({"year_end": "The last year comes before the first."})
+
+    @property
+    def years(self) -> str:
+        if self.year_start and self.year_end and self.year_start != self.year_end:
+            return f"{self.year_start}–{self.year_end}"
+        return str(self.year_start or self.year_end or "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:market", args=[self.career.slug]) + f"#fact-{self.slug}"
+
+
+class Timeline(CareerItem):
+    """How long the sources say it takes to become job-ready."""
+
+    min_months = models.PositiveSmallIntegerField()
+    max_months = models.PositiveSmallIntegerField()
+    note = models.TextField(help_text="What the estimate depends on, in the source's terms.")
+
+    class Meta(CareerItem.Meta):
+        constraints = [
+            *CareerItem.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(min_months__lte=F("max_months")), name="timeline_min_not_above_max"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if None not in (self.min_months, self.max_months) and self.min_months > self.max_months:
+            raise ValidationError({"max_months": "The maximum is below the minimum."})
+
+    @property
+    def label(self) -> str:
+        """ "6–12 months" when both ends read best in months, else "6 months to 2 years"."""
+        if self.max_months < 24 or self.max_months % 12:
+            return f"{self.min_months}–{self.max_months} months"
+        return f"{self.min_months} months to {self.max_months // 12} years"
+
+    def get_absolute_url(self) -> str:
+        return self.career.get_absolute_url() + f"#timeline-{self.slug}"
+
+
+class Faq(CareerItem):
+    question = models.CharField(max_length=300)
+    answer = models.TextField()
+    question_reconstructed = models.BooleanField(
+        default=False,
+        help_text="The source's copy lost this question; it was written from the answer.",
+    )
+
+    class Meta(CareerItem.Meta):
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:faqs", args=[self.career.slug]) + f"#{self.slug}"
+
+
+class SalaryTable(CareerItem):
+    class Dimension(models.TextChoices):
+        EXPERIENCE = "experience", "Experience level"
+        COUNTRY = "country", "Country"
+
+    title = models.CharField(max_length=200)
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    as_of = models.DateField(help_text="The date of the document the figures come from.")
+    attributed_to = models.CharField(
+        max_length=200, blank=True, help_text="Where the document says the figures come from."
+    )
+    caveat = models.TextField(blank=True, help_text="The document's own warning about the figures.")
+    average_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE],
+        help_text="Overall average, if given.",
+    )
+    average_currency = models.CharField(
+        max_length=3, choices=Currency.choices, blank=True, help_text="Currency of the average."
+    )
+
+    class Meta(CareerItem.Meta):
+        constraints = [
+            *CareerItem.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(average_amount__isnull=True) | Q(average_amount__gte=0),
+                name="salarytable_average_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(average_amount__isnull=True) | ~Q(average_currency=""),
+                name="salarytable_average_has_currency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.average_amount is not None and not self.average_currency:
+            raise ValidationError({"average_currency": "An average needs its currency."})
+
+    def get_absolute_url(self) -> str:
+        return reverse("careers:salaries", args=[self.career.slug]) + f"#{self.slug}"
+
+
+class SalaryRow(models.Model):
+    class Period(models.TextChoices):
+        YEAR = "year", "per year"
+        MONTH = "month", "per month"
+
+    table = models.ForeignKey(SalaryTable, on_delete=models.CASCADE, related_name="rows")
+    slug = models.SlugField(help_text="Stable key, unique within the table.")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=100, help_text="The region or experience level.")
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    currency_assumed = models.BooleanField(
+        default=False,
+        help_text='The document does not name the currency (e.g. a bare "$"); we assumed it.',
+    )
+    minimum = models.DecimalField(max_digits=14, decimal_places=2, validators=[NOT_NEGATIVE])
+    maximum = models.DecimalField(max_digits=14, decimal_places=2, validators=[NOT_NEGATIVE])
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.YEAR)
+    average = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[NOT_NEGATIVE]
+    )
+    as_stated = models.CharField(
+        max_length=200, help_text="The range exactly as the document prints it."
+    )
+
+    class Meta:
+        ordering = ("table", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("table", "slug"), name="salaryrow_unique_slug"),
+            models.UniqueConstraint(fields=("table", "position"), name="salaryrow_unique_position"),
+            models.CheckConstraint(
+                condition=Q(minimum__gte=0), name="salaryrow_minimum_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum__lte=F("maximum")), name="salaryrow_min_not_above_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(average__isnull=True) | Q(average__gte=0),
+                name="salaryrow_average_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.as_stated}"
+
+    def clean(self) -> None:
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValidationError({"maximum": "The maximum is below the minimum."})
+
+
+class ExchangeRate(models.Model):
+    """How many units of a currency one euro bought on a day (the ECB's reference rates)."""
+
+    date = models.DateField()
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    per_euro = models.DecimalField(
+        max_digits=16,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"), "A rate must be above zero.")],
+        help_text="Units of the currency for one euro.",
+    )
+    source = models.CharField(
+        max_length=300, help_text="Who published the rate, e.g. the European Central Bank."
+    )
+
+    class Meta:
+        ordering = ("-date", "currency")
+        constraints = [
+            models.UniqueConstraint(fields=("date", "currency"), name="exchangerate_unique_day"),
+            models.CheckConstraint(condition=Q(per_euro__gt=0), name="exchangerate_positive"),
+            models.CheckConstraint(
+                condition=~Q(currency=Currency.EUR), name="exchangerate_not_euro_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: 1 EUR = {self.per_euro} {self.currency}"
+
+    def clean(self) -> None:
+        if self.per_euro is not None and self.per_euro <= 0:
+            raise ValidationError({"per_euro": "A rate must be above zero."})
+        if self.currency == Currency.EUR:
+            raise ValidationError({"currency": "The euro is the base currency; it needs no rate."})

@@ -1,0 +1,59 @@
+"""A visitor's progress on checklist items, kept for an account or for an anonymous session."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from careers.models import ChecklistItem
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not-started", "Not started"
+    LEARNING = "learning", "Learning"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Progress(models.Model):
+    """One owner's status on one checklist item: the owner is an account or a browser session."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress",
+    )
+    session_key = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    # PROTECT: content reloads retire items instead of deleting what progress points to.
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    note = models.TextField(blank=True, max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "progress"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(session_key=""))
+                | (Q(user__isnull=True) & ~Q(session_key="")),
+                name="progress_has_exactly_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=("user", "item"),
+                condition=Q(user__isnull=False),
+                name="progress_unique_per_user_item",
+            ),
+            models.UniqueConstraint(
+                fields=("session_key", "item"),
+                condition=Q(user__isnull=True),
+                name="progress_unique_per_session_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="progress_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.user or f"session {self.session_key[:8]}…"
+        return f"{owner}: {self.item} ({self.get_status_display()})"

@@ -1,0 +1,180 @@
+"""The loaded content against the two source documents: every key figure and count, exactly."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from careers.models import (
+    Benefit,
+    Career,
+    ChecklistItem,
+    Duty,
+    Faq,
+    MarketFact,
+    SalaryRow,
+    SalaryTable,
+    Source,
+    Step,
+    Timeline,
+)
+
+pytestmark = pytest.mark.django_db
+
+UPGRAD, KNOWLEDGEHUT = "upgrad-2025", "knowledgehut-2023"
+
+
+def cited_by(queryset, slug):
+    return queryset.filter(sources__slug=slug)
+
+
+def test_sources_carry_their_publisher_author_and_date(loaded):
+    upgrad = Source.objects.get(slug=UPGRAD)
+    assert (upgrad.author, upgrad.published) == ("Pavan Vadapalli", datetime.date(2025, 1, 6))
+    assert upgrad.file_name == "000_09bd4266df55b74a.txt"
+    assert upgrad.references.count() == 6
+    assert (
+        upgrad.references.last().url
+        == "https://www.ambitionbox.com/profile/backend-developer-salary"
+    )
+    knowledgehut = Source.objects.get(slug=KNOWLEDGEHUT)
+    assert (knowledgehut.author, knowledgehut.published) == (
+        "Bala Krishna Ragala",
+        datetime.date(2023, 9, 5),
+    )
+    assert knowledgehut.file_name == "004_3261b74a6667d3a2.txt"
+
+
+def test_four_steps_in_the_knowledgehut_order(loaded):
+    steps = Step.objects.order_by("position")
+    assert [s.title for s in steps] == [
+        "Determine your ideal timeline",
+        "Begin building your portfolio/resume",
+        "Where and how to find a job",
+        "Ace the interview",
+    ]
+    assert all(list(s.sources.values_list("slug", flat=True)) == [KNOWLEDGEHUT] for s in steps)
+
+
+def test_six_interview_tips_in_order(loaded):
+    tips = ChecklistItem.objects.filter(kind="tip").order_by("position")
+    assert [t.title for t in tips] == [
+        "Research the company",
+        "Prepare for technical questions",
+        "Practice coding challenges",
+        "Communicate clearly",
+        "Show your passion for backend development",
+        "Ask questions",
+    ]
+    assert {t.section.step.position for t in tips} == {4}
+
+
+def test_step_three_has_its_five_sections(loaded):
+    step = Step.objects.get(position=3)
+    assert [s.slug for s in step.sections.order_by("position")] == [
+        "where-and-how",
+        "top-companies",
+        "job-outlook",
+        "best-locations",
+        "top-industries",
+    ]
+    companies = step.sections.get(slug="top-companies").body
+    for name in ("Google", "Amazon", "Facebook", "Microsoft", "Upwork", "Freelancer"):
+        assert name in companies
+
+
+def test_seven_upgrad_skills_as_headings_only(loaded):
+    skills = ChecklistItem.objects.filter(kind="skill").order_by("position")
+    assert [s.title for s in skills] == [
+        "Programming Languages",
+        "Database Management",
+        "API Development",
+        "Version Control (Git)",
+        "Cloud Services & Deployment",
+        "Security Best Practices",
+        "Debugging and Testing",
+    ]
+    assert all(s.body == "" for s in skills), "the text under each heading was lost: none invented"
+    assert cited_by(skills, UPGRAD).count() == 7
+
+
+def test_counts_of_duties_benefits_and_requirements(loaded):
+    assert cited_by(Duty.objects, KNOWLEDGEHUT).count() == Duty.objects.count() == 6
+    assert cited_by(Benefit.objects, KNOWLEDGEHUT).count() == Benefit.objects.count() == 7
+    assert ChecklistItem.objects.filter(kind="requirement").count() == 7
+    assert Duty.objects.order_by("position").first().title == "Design and build websites"
+    assert Benefit.objects.order_by("position").first().title == "High earning potential"
+
+
+def test_fifteen_faqs_eleven_with_reconstructed_questions(loaded):
+    assert cited_by(Faq.objects, UPGRAD).count() == 11
+    assert cited_by(Faq.objects, KNOWLEDGEHUT).count() == 4
+    assert Faq.objects.count() == 15
+    assert set(Faq.objects.filter(question_reconstructed=True)) == set(
+        cited_by(Faq.objects, UPGRAD)
+    )
+
+
+def test_india_salaries_by_experience_in_rupees(loaded):
+    table = SalaryTable.objects.get(slug="india-by-experience")
+    assert table.average_amount == Decimal(870000) and table.average_currency == "INR"
+    assert table.attributed_to == "AmbitionBox" and table.as_of == datetime.date(2025, 1, 6)
+    assert table.caveat
+    rows = [(r.currency, r.minimum, r.maximum) for r in table.rows.order_by("position")]
+    assert rows == [
+        ("INR", Decimal(560000), Decimal(1070000)),
+        ("INR", Decimal(960000), Decimal(1600000)),
+        ("INR", Decimal(1600000), Decimal(2000000)),
+    ]
+
+
+def test_five_countries_in_their_own_currencies_with_australia_assumed(loaded):
+    table = SalaryTable.objects.get(slug="top-five-countries")
+    assert table.as_of == datetime.date(2023, 9, 5)
+    rows = [
+        (r.label, r.currency, r.minimum, r.maximum, r.currency_assumed)
+        for r in table.rows.order_by("position")
+    ]
+    assert rows == [
+        ("United States", "USD", Decimal(90000), Decimal(120000), False),
+        ("Canada", "CAD", Decimal(65000), Decimal(95000), False),
+        ("United Kingdom", "GBP", Decimal(40000), Decimal(60000), False),
+        ("Australia", "AUD", Decimal(70000), Decimal(100000), True),
+        ("Germany", "EUR", Decimal(40000), Decimal(70000), False),
+    ]
+    assert all(r.period == SalaryRow.Period.YEAR for r in table.rows.all())
+
+
+def test_both_timelines_are_kept_each_with_its_own_source(loaded):
+    timelines = {t.sources.get().slug: (t.min_months, t.max_months) for t in Timeline.objects.all()}
+    assert timelines == {KNOWLEDGEHUT: (6, 12), UPGRAD: (6, 24)}
+
+
+def test_market_figures(loaded):
+    facts = {(f.figure, f.year_start, f.year_end) for f in MarketFact.objects.all()}
+    assert ("8%", 2019, 2029) in facts
+    assert ("11%", 2019, 2029) in facts
+    assert ("10%", None, None) in facts
+    statista = MarketFact.objects.get(attributed_to="Statista")
+    assert (statista.year_start, statista.year_end) == (2024, 2024)
+    assert MarketFact.objects.filter(figure__contains="1 billion").exists()
+    assert MarketFact.objects.filter(measures__contains="46 states").exists()
+
+
+def test_every_item_cites_at_least_one_source(loaded):
+    career = Career.objects.get()
+    assert career.sources.exists()
+    for manager in (
+        career.step_set,
+        career.checklist_items,
+        career.duty_set,
+        career.benefit_set,
+        career.trend_set,
+        career.tool_set,
+        career.marketfact_set,
+        career.timeline_set,
+        career.faq_set,
+        career.salarytable_set,
+    ):
+        assert not manager.filter(sources=None).exists(), manager.model
+    assert manager.exists()
