@@ -32,7 +32,6 @@ def _career_page(template: str):
 
 
 skills = _career_page("careers/skills.html")
-salaries = _career_page("careers/salaries.html")
 faqs = _career_page("careers/faqs.html")
 market = _career_page("careers/market.html")
 

@@ -14,6 +14,21 @@ class Status(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+class ProgressQuerySet(models.QuerySet):
+    def owned_by(self, request):
+        """The progress of whoever makes the request: their account, else their session."""
+        if request.user.is_authenticated:
+            return self.filter(user=request.user)
+        key = request.session.session_key
+        return self.filter(user__isnull=True, session_key=key) if key else self.none()
+
+    def statuses(self, request, career) -> dict[int, str]:
+        """Item id to status for one career, in one query; items never touched are absent."""
+        return dict(
+            self.owned_by(request).filter(item__career=career).values_list("item_id", "status")
+        )
+
+
 class Progress(models.Model):
     """One owner's status on one checklist item: the owner is an account or a browser session."""
 
@@ -30,6 +45,8 @@ class Progress(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     note = models.TextField(blank=True, max_length=5000)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "progress"
