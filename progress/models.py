@@ -1,5 +1,8 @@
 """A visitor's progress on checklist items, kept for an account or for an anonymous session."""
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -74,3 +77,30 @@ class Progress(models.Model):
     def __str__(self) -> str:
         owner = self.user or f"session {self.session_key[:8]}…"
         return f"{owner}: {self.item} ({self.get_status_display()})"
+
+
+@dataclass
+class Summary:
+    """A visitor's progress over a set of items. Skipped items count as neither done nor left."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, item_ids, statuses: dict[int, str]) -> "Summary":
+        return cls(Counter(statuses.get(pk, Status.NOT_STARTED) for pk in item_ids))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return self.counts[Status.DONE]
+
+    @property
+    def counted(self) -> int:
+        return self.total - self.counts[Status.SKIPPED]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.counted) if self.counted else 0
