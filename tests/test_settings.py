@@ -19,10 +19,9 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # Leave out what the test settings put in this process's environment.
-    clean = {
-        k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "SECURE_SSL_REDIRECT"
-    }
+    # Leave out what the test settings and fixtures put in this process's environment.
+    test_only = {"SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in test_only}
     clean["DJANGO_SETTINGS_MODULE"] = "roadmap_site.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
