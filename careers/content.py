@@ -195,9 +195,9 @@ def _to_python(model_field: models.Field, value: Any, where: str) -> Any:
 
 def _to_file(model_field: models.Field, value: Any) -> Any:
     """The value as written in a file, or None when it is the default and so left out."""
-    if value is None or value == "" or value is False:
-        return None
-    if isinstance(model_field, models.BooleanField) and value == model_field.get_default():
+    if isinstance(model_field, models.BooleanField):
+        return None if value == model_field.get_default() else value
+    if value is None or value == "":
         return None
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
