@@ -62,3 +62,12 @@ def test_health_check_answers_on_any_host_over_plain_http(client, settings):
     response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_tests_run_on_the_database_that_database_url_names():
+    from django.db import connection
+
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
+    assert connection.vendor == expected
