@@ -1,13 +1,259 @@
-"""The salary comparison page."""
+"""The salary comparison page: the documents' tables as printed, converted and charted side by side.
 
-from django.http import HttpRequest, HttpResponse
+The choices (display currency, which day's exchange rates, sort order) are plain GET parameters, so
+every view of the comparison has a URL that can be shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from .models import Career
+from .chart import Chart, Range, draw
+from .models import Career, Currency, ExchangeRate, SalaryRow, SalaryTable
+from .money import RateBook, RateDay, format_indian_words, format_money
+
+RATE_CHOICES = {
+    "own": "Each document's own date",
+    "latest": "The latest rates held",
+}
+SORT_CHOICES = {
+    "midpoint": "Midpoint",
+    "minimum": "Minimum",
+    "maximum": "Maximum",
+}
+CURRENCY_CHOICES = {code: f"{label} ({code})" for code, label in Currency.choices}
+CHOICES = {"currency": CURRENCY_CHOICES, "rates": RATE_CHOICES, "sort": SORT_CHOICES}
+DEFAULTS = {"currency": Currency.INR.value, "rates": "own", "sort": "midpoint"}
+PARAMETER_NAMES = {"currency": "currency", "rates": "exchange rates", "sort": "sort order"}
+
+
+def read_options(query: QueryDict) -> tuple[dict[str, str], list[str]]:
+    """The visitor's choices, with the default for each one left out, and a notice for each one
+    that is not on offer."""
+    options, notices = {}, []
+    for name, choices in CHOICES.items():
+        value = query.get(name, "").strip()
+        if name == "currency":
+            value = value.upper()
+        if not value:
+            options[name] = DEFAULTS[name]
+        elif value in choices:
+            options[name] = value
+        else:
+            options[name] = DEFAULTS[name]
+            notices.append(
+                f"“{value[:40]}” is not a {PARAMETER_NAMES[name]} this page offers, so it shows "
+                f"{choices[DEFAULTS[name]]} instead. The choices are: {', '.join(choices)}."
+            )
+    return options, notices
+
+
+def range_text(minimum: Decimal, maximum: Decimal, currency: str) -> str:
+    text = f"{format_money(minimum, currency)} to {format_money(maximum, currency)}"
+    if currency == Currency.INR:
+        text += f" ({format_indian_words(minimum)} to {format_indian_words(maximum)})"
+    return text
+
+
+def amount_text(amount: Decimal, currency: str) -> str:
+    text = format_money(amount, currency)
+    if currency == Currency.INR:
+        text += f" ({format_indian_words(amount)})"
+    return text
+
+
+@dataclass(frozen=True)
+class ConvertedRow:
+    """A row of a table with its range in the display currency, when rates allow."""
+
+    row: SalaryRow
+    table: SalaryTable
+    series: int
+    minimum: Decimal | None
+    maximum: Decimal | None
+    currency: str
+
+    @property
+    def converted(self) -> bool:
+        return self.minimum is not None and self.maximum is not None
+
+    @property
+    def midpoint(self) -> Decimal | None:
+        return (self.minimum + self.maximum) / 2 if self.converted else None
+
+    @property
+    def original_text(self) -> str:
+        return range_text(self.row.minimum, self.row.maximum, self.row.currency)
+
+    @property
+    def original_midpoint_text(self) -> str:
+        return amount_text((self.row.minimum + self.row.maximum) / 2, self.row.currency)
+
+    @property
+    def converted_text(self) -> str:
+        return range_text(self.minimum, self.maximum, self.currency) if self.converted else ""
+
+    @property
+    def minimum_text(self) -> str:
+        return format_money(self.minimum, self.currency) if self.converted else ""
+
+    @property
+    def maximum_text(self) -> str:
+        return format_money(self.maximum, self.currency) if self.converted else ""
+
+    @property
+    def midpoint_text(self) -> str:
+        return format_money(self.midpoint, self.currency) if self.converted else ""
+
+    @property
+    def chart_label(self) -> str:
+        label = f"{self.row.label}, {self.table.as_of.year}"
+        return label + " (currency assumed)" if self.row.currency_assumed else label
+
+
+@dataclass(frozen=True)
+class ConvertedTable:
+    table: SalaryTable
+    series: int
+    rates: RateDay | None
+    rows: list[ConvertedRow]
+    currency: str
+
+    @property
+    def rates_are_own(self) -> bool:
+        return self.rates is not None and self.rates.date == self.table.as_of
+
+    @property
+    def average_text(self) -> str:
+        table = self.table
+        if table.average_amount is None:
+            return ""
+        return amount_text(table.average_amount, table.average_currency)
+
+    @property
+    def average_converted_text(self) -> str:
+        table = self.table
+        if table.average_amount is None or self.rates is None:
+            return ""
+        amount = self.rates.convert(table.average_amount, table.average_currency, self.currency)
+        return amount_text(amount, self.currency)
+
+
+def convert_table(
+    table: SalaryTable, series: int, book: RateBook, currency: str, rates_choice: str
+) -> ConvertedTable:
+    rows = list(table.rows.all())
+    needed = {currency, *(row.currency for row in rows)}
+    if table.average_currency:
+        needed.add(table.average_currency)
+    if rates_choice == "latest":
+        day = book.latest(needed)
+    else:
+        day = book.on_or_before(table.as_of, needed)
+    converted = [
+        ConvertedRow(
+            row=row,
+            table=table,
+            series=series,
+            minimum=day.convert(row.minimum, row.currency, currency) if day else None,
+            maximum=day.convert(row.maximum, row.currency, currency) if day else None,
+            currency=currency,
+        )
+        for row in rows
+    ]
+    return ConvertedTable(table, series, day, converted, currency)
+
+
+def chart_for(rows: list[ConvertedRow], currency: str) -> Chart:
+    return draw(
+        [
+            Range(
+                label=row.chart_label,
+                series=row.series,
+                minimum=row.minimum,
+                maximum=row.maximum,
+                summary=f"{row.chart_label}: {row.minimum_text} to {row.maximum_text}, "
+                f"midpoint {row.midpoint_text}",
+            )
+            for row in rows
+        ],
+        currency,
+    )
+
+
+def caveats(tables: list[ConvertedTable]) -> list[str]:
+    """What a reader must keep in mind when comparing these particular tables."""
+    notes = []
+    years = {t.table.as_of.year for t in tables}
+    if len(years) > 1:
+        dated = "; ".join(
+            f"{t.table.title}: {t.table.as_of.day} {t.table.as_of:%B %Y}" for t in tables
+        )
+        notes.append(
+            f"The tables were written years apart ({dated}). Salaries and exchange rates have "
+            "moved in between; no figure here is adjusted for that."
+        )
+    notes.append(
+        "Converted amounts use market exchange rates only. They are not adjusted for cost of "
+        "living, so the same converted amount buys different things in different countries."
+    )
+    notes.extend(
+        f"{row.label}: the document prints “{row.as_stated}” without naming the currency; "
+        f"this page reads it as {row.get_currency_display()} ({row.currency})."
+        for t in tables
+        for row in t.table.rows.all()
+        if row.currency_assumed
+    )
+    notes.append(
+        "The midpoint is halfway between a range's two ends, worked out on this page; "
+        "the documents do not give it."
+    )
+    return notes
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
-    return render(request, "careers/salaries.html", {"career": career})
+    options, notices = read_options(request.GET)
+    currency = options["currency"]
+    book = RateBook(ExchangeRate.objects.all())
+    tables = [
+        convert_table(table, series, book, currency, options["rates"])
+        for series, table in enumerate(
+            SalaryTable.objects.filter(career=career)
+            .order_by("position")
+            .prefetch_related("rows", "sources"),
+            1,
+        )
+    ]
+    compared = [row for t in tables for row in t.rows if row.converted]
+    compared.sort(key=lambda row: getattr(row, options["sort"]), reverse=True)
+    rate_days = sorted({t.rates.date: t.rates for t in tables if t.rates}.items())
+    context = {
+        "career": career,
+        "options": options,
+        "notices": notices,
+        "choices": CHOICES,
+        "currency_label": CURRENCY_CHOICES[currency],
+        "sort_label": SORT_CHOICES[options["sort"]].lower(),
+        "tables": tables,
+        "compared": compared,
+        "lowest": compared[-1] if compared else None,
+        "unconverted": [t for t in tables if t.rates is None and t.rows],
+        "chart": chart_for(compared, currency) if compared else None,
+        "periods": sorted({row.row.get_period_display() for row in compared}),
+        "caveats": caveats(tables),
+        "rate_days": [day for _, day in rate_days],
+    }
+    status = HTTPStatus.BAD_REQUEST if notices else HTTPStatus.OK
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "careers/salaries.html#comparison", context, status=status)
+    return render(request, "careers/salaries.html", context, status=status)

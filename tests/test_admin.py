@@ -9,12 +9,7 @@ from careers import models
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [
-    model
-    for model in admin.site._registry
-    # Exchange rates come with the salary comparison's rate files.
-    if model._meta.app_label == "careers" and model is not models.ExchangeRate
-]
+CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label == "careers"]
 
 
 def admin_url(model, action="changelist", *args):
