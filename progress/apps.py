@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProgressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "progress"
+
+    def ready(self) -> None:
+        from . import accounts  # noqa: F401  (connects the sign-in signal)

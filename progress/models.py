@@ -1,13 +1,23 @@
 """A visitor's progress on checklist items, kept for an account or for an anonymous session."""
 
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_UP, Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
 
-from careers.models import ChecklistItem
+from careers.models import Career, ChecklistItem
+
+# The session remembers which session key its anonymous progress is filed under, because logging
+# in gives the session a new key before the account can take the progress over.
+SESSION_OWNER = "progress_session_key"
+NOTE_MAX_LENGTH = 5000
 
 
 class Status(models.TextChoices):
@@ -15,6 +25,74 @@ class Status(models.TextChoices):
     LEARNING = "learning", "Learning"
     DONE = "done", "Done"
     SKIPPED = "skipped", "Skipped"
+
+    @property
+    def rank(self) -> int:
+        """How far along a status is, for merging: not started < skipped < learning < done."""
+        return MERGE_ORDER.index(self)
+
+    @classmethod
+    def further(cls, first: str, second: str) -> str:
+        return max(cls(first), cls(second), key=lambda status: status.rank)
+
+    @property
+    def unfinished(self) -> bool:
+        return self in (Status.NOT_STARTED, Status.LEARNING)
+
+
+MERGE_ORDER = [Status.NOT_STARTED, Status.SKIPPED, Status.LEARNING, Status.DONE]
+
+
+def merge_notes(account_note: str, session_note: str) -> str:
+    """Both notes when they differ: the account's, a blank line, then the session's."""
+    if not session_note or session_note == account_note:
+        return account_note
+    if not account_note:
+        return session_note
+    return f"{account_note}\n\n{session_note}"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose progress a request reads and writes: an account, or else an anonymous session."""
+
+    user: Any = None
+    session_key: str = ""
+
+    @classmethod
+    def of(cls, request, create: bool = False) -> "Owner | None":
+        """The request's owner; with create, an anonymous visitor gets a session to save into."""
+        if request.user.is_authenticated:
+            return cls(user=request.user)
+        session = request.session
+        if create and not session.session_key:
+            session.save()
+        if not session.session_key:
+            return None
+        if create and session.get(SESSION_OWNER) != session.session_key:
+            session[SESSION_OWNER] = session.session_key
+        return cls(session_key=session.session_key)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"user": self.user, "session_key": self.session_key}
+
+    @property
+    def is_account(self) -> bool:
+        return self.user is not None
+
+
+def roadmap_order(queryset):
+    """Items in the order the roadmap takes them: steps in order, then skills, then requirements."""
+    kind_order = Case(
+        When(kind=ChecklistItem.Kind.SKILL, then=Value(1)),
+        When(kind=ChecklistItem.Kind.REQUIREMENT, then=Value(2)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.select_related("career", "section__step__career").order_by(
+        kind_order, "section__step__position", "section__position", "position", "slug"
+    )
 
 
 class ProgressQuerySet(models.QuerySet):
@@ -25,11 +103,52 @@ class ProgressQuerySet(models.QuerySet):
         key = request.session.session_key
         return self.filter(user__isnull=True, session_key=key) if key else self.none()
 
+    def of(self, owner: Owner | None):
+        return self.filter(**owner.fields) if owner else self.none()
+
     def statuses(self, request, career) -> dict[int, str]:
         """Item id to status for one career, in one query; items never touched are absent."""
         return dict(
             self.owned_by(request).filter(item__career=career).values_list("item_id", "status")
         )
+
+    def save_for(self, owner: Owner, item: ChecklistItem, **changes: str) -> "Progress":
+        """Set fields of the owner's one record for an item, creating it if need be.
+
+        Concurrent first saves race on the unique index; the loser finds the winner's row and
+        updates it instead.
+        """
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    progress, _ = self.update_or_create(item=item, **owner.fields, defaults=changes)
+                return progress
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def merge_session_into(self, session_key: str, user) -> None:
+        """Give an account the progress of an anonymous session; the further-along status wins."""
+        with transaction.atomic():
+            account = {p.item_id: p for p in self.select_for_update().filter(user=user)}
+            session = self.select_for_update().filter(user__isnull=True, session_key=session_key)
+            for theirs in session:
+                mine = account.get(theirs.item_id)
+                if mine is None:
+                    # An update keeps the session's own "updated" date on the record.
+                    self.filter(pk=theirs.pk).update(user=user, session_key="")
+                    continue
+                mine.status = Status.further(mine.status, theirs.status)
+                mine.note = merge_notes(mine.note, theirs.note)
+                mine.save(update_fields=["status", "note", "updated_at"])
+                theirs.delete()
+
+    def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str]]) -> None:
+        """Set status and note of every (item, status, note), all or none."""
+        with transaction.atomic():
+            for item, status, note in rows:
+                self.save_for(owner, item, status=status, note=note)
 
 
 class Progress(models.Model):
@@ -46,7 +165,7 @@ class Progress(models.Model):
     # PROTECT: content reloads retire items instead of deleting what progress points to.
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    note = models.TextField(blank=True, max_length=5000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProgressQuerySet.as_manager()
@@ -104,3 +223,183 @@ class Summary:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.counted) if self.counted else 0
+
+    @property
+    def unfinished(self) -> int:
+        return self.counts[Status.NOT_STARTED] + self.counts[Status.LEARNING]
+
+    @property
+    def by_status(self) -> list[tuple[str, str, int]]:
+        """(value, label, count) for every status, in the order the controls show them."""
+        return [(value, label, self.counts[value]) for value, label in Status.choices]
+
+
+class GoalQuerySet(models.QuerySet):
+    def of(self, owner: Owner | None):
+        return self.filter(**owner.fields) if owner else self.none()
+
+    def merge_session_into(self, session_key: str, user) -> None:
+        """An account's own target date wins; else it takes the session's."""
+        session_goals = self.filter(user__isnull=True, session_key=session_key)
+        taken = set(self.filter(user=user).values_list("career_id", flat=True))
+        session_goals.exclude(career_id__in=taken).update(user=user, session_key="")
+        session_goals.delete()
+
+
+class Goal(models.Model):
+    """The date by which a visitor means to finish a career's checklist."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goals",
+    )
+    session_key = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="goals")
+    target_date = models.DateField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(session_key=""))
+                | (Q(user__isnull=True) & ~Q(session_key="")),
+                name="goal_has_exactly_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=("user", "career"),
+                condition=Q(user__isnull=False),
+                name="goal_unique_per_user_career",
+            ),
+            models.UniqueConstraint(
+                fields=("session_key", "career"),
+                condition=Q(user__isnull=True),
+                name="goal_unique_per_session_career",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.career}: by {self.target_date}"
+
+    def weeks_left(self, today: date) -> Decimal:
+        return Decimal((self.target_date - today).days) / 7
+
+    def pace(self, unfinished: int, today: date) -> Decimal | None:
+        """Items a week needed to finish by the target date; None once the date has come."""
+        weeks = self.weeks_left(today)
+        if weeks <= 0:
+            return None
+        return (unfinished / weeks).quantize(Decimal("0.1"), rounding=ROUND_UP)
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ShareLink(models.Model):
+    """An account's opt-in, read-only public page of its progress; deleting it revokes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_link"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_share_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: shared since {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("progress:shared", args=[self.token])
+
+
+@dataclass
+class ItemGroup:
+    """Checklist items under one heading: a step, the skills or the requirements."""
+
+    title: str
+    items: list
+    step: Any = None
+    url: str = ""
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(Counter(item.status for item in self.items))
+
+    @property
+    def slug(self) -> str:
+        return self.step.slug if self.step else self.title.lower()
+
+
+@dataclass
+class CareerProgress:
+    """Everything an owner's progress on one career shows, read in a fixed number of queries."""
+
+    career: Career
+    items: list
+    retired: list
+    goal: "Goal | None"
+    today: date
+
+    @classmethod
+    def of(cls, career: Career, owner: Owner | None, today: date) -> "CareerProgress":
+        records = {
+            p.item_id: p
+            for p in Progress.objects.of(owner)
+            .filter(item__career=career)
+            .only("item_id", "status", "note", "updated_at")
+        }
+        items = list(roadmap_order(ChecklistItem.objects.current().filter(career=career)))
+        for item in items:
+            record = records.get(item.pk)
+            item.status = record.status if record else Status.NOT_STARTED
+            item.note = record.note if record else ""
+            item.status_label = Status(item.status).label
+        current = {item.pk for item in items}
+        retired = list(
+            ChecklistItem.objects.filter(pk__in=set(records) - current).order_by("kind", "slug")
+        )
+        for item in retired:
+            item.status, item.note = records[item.pk].status, records[item.pk].note
+            item.status_label = Status(item.status).label
+        goal = Goal.objects.of(owner).filter(career=career).first()
+        return cls(career=career, items=items, retired=retired, goal=goal, today=today)
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(Counter(item.status for item in self.items))
+
+    @property
+    def next_up(self) -> ChecklistItem | None:
+        return next((item for item in self.items if Status(item.status).unfinished), None)
+
+    @property
+    def groups(self) -> list[ItemGroup]:
+        groups: list[ItemGroup] = []
+        for item in self.items:
+            step = item.section.step if item.section_id else None
+            title = str(step) if step else item.get_kind_display() + "s"
+            if not groups or groups[-1].title != title:
+                url = step.get_absolute_url() if step else ""
+                groups.append(ItemGroup(title=title, items=[], step=step, url=url))
+            groups[-1].items.append(item)
+        for group in groups:
+            if group.step:
+                counts = group.summary
+                group.step.done_count, group.step.item_count = counts.done, counts.total
+        return groups
+
+    @property
+    def pace(self) -> Decimal | None:
+        return self.goal.pace(self.summary.unfinished, self.today) if self.goal else None
+
+    @property
+    def weeks_left(self) -> Decimal | None:
+        return self.goal.weeks_left(self.today).quantize(Decimal("0.1")) if self.goal else None
+
+    @property
+    def timelines(self):
+        return self.career.timeline_set.prefetch_related("sources")

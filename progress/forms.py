@@ -1,0 +1,157 @@
+import json
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from careers.models import ChecklistItem
+
+from .models import NOTE_MAX_LENGTH, Status
+
+IMPORT_MAX_BYTES = 1024 * 1024
+EXPORT_FORMAT = "roadmap-progress"
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=Status.choices,
+        error_messages={
+            "required": "Choose a status.",
+            "invalid_choice": "“%(value)s” is not a status. Choose not started, learning, "
+            "done or skipped.",
+        },
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": NOTE_MAX_LENGTH}),
+        error_messages={
+            "max_length": "A note can be at most %(limit_value)s characters long; "
+            "this one has %(show_value)s. Nothing was saved."
+        },
+    )
+
+
+class GoalForm(forms.Form):
+    target_date = forms.DateField(
+        required=False,
+        label="Target date",
+        help_text="Leave empty to remove the target date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+
+    def clean_target_date(self):
+        target = self.cleaned_data["target_date"]
+        if target and target <= timezone.localdate():
+            raise forms.ValidationError("Choose a date after today.")
+        return target
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Progress file (JSON)",
+        help_text="A file exported from this site, at most 1 MB.",
+        error_messages={"required": "Choose a file to import."},
+    )
+
+    def clean_file(self) -> list[tuple[ChecklistItem, str, str]]:
+        """The file's rows as (item, status, note); any problem rejects the whole file."""
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB. Nothing was imported.")
+        try:
+            data = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise forms.ValidationError(
+                f"The file is not valid JSON ({error}). Nothing was imported."
+            ) from error
+        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+            raise forms.ValidationError(
+                f'The file is not a progress export: it needs "format": "{EXPORT_FORMAT}" and a '
+                '"progress" list. Nothing was imported.'
+            )
+        entries = data.get("progress")
+        if not isinstance(entries, list):
+            raise forms.ValidationError('The file has no "progress" list. Nothing was imported.')
+        return _resolve(entries)
+
+
+def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
+    problems: list[str] = []
+    wanted: list[tuple[int, str, str, str, str]] = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"Entry {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} is not an object.")
+            continue
+        career, item, status = entry.get("career"), entry.get("item"), entry.get("status")
+        note = entry.get("note", "")
+        if not all(isinstance(value, str) and value for value in (career, item, status)):
+            problems.append(f'{where} needs "career", "item" and "status" as text.')
+            continue
+        if status not in Status.values:
+            problems.append(f"{where} ({career}/{item}): unknown status “{status}”.")
+        if not isinstance(note, str):
+            problems.append(f'{where} ({career}/{item}): "note" must be text.')
+        elif len(note) > NOTE_MAX_LENGTH:
+            problems.append(
+                f"{where} ({career}/{item}): the note is longer than {NOTE_MAX_LENGTH} characters."
+            )
+        wanted.append((number, career, item, status, note if isinstance(note, str) else ""))
+
+    items = {
+        (found.career.slug, found.slug): found
+        for found in ChecklistItem.objects.select_related("career").filter(
+            slug__in={item for _, _, item, _, _ in wanted}
+        )
+    }
+    rows, seen = [], set()
+    for number, career, item, status, note in wanted:
+        found = items.get((career, item))
+        if found is None:
+            problems.append(f"Entry {number}: no item “{item}” in a career “{career}”.")
+        elif found.pk in seen:
+            problems.append(f"Entry {number}: {career}/{item} appears more than once.")
+        else:
+            seen.add(found.pk)
+            rows.append((found, status, note))
+    if problems:
+        shown = problems[:10]
+        if len(problems) > 10:
+            shown.append(f"… and {len(problems) - 10} more problems.")
+        raise forms.ValidationError([*shown, "Nothing was imported."])
+    return rows
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False, help_text="Optional. Needed only to reset a forgotten password."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Your account was not deleted.")
+        return password

@@ -1,0 +1,264 @@
+"""Progress pages: marking items, notes, the dashboard, goals, export and import, sharing."""
+
+import csv
+import json
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from careers.models import Career, ChecklistItem
+
+from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
+from .models import CareerProgress, Goal, Owner, Progress, ShareLink, Summary
+
+
+def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
+    return render(request, "progress/error.html", {"message": message}, status=status)
+
+
+def _item(item_id: int) -> ChecklistItem:
+    items = ChecklistItem.objects.select_related("career", "section__step__career")
+    item = items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404("There is no such item on the roadmap.")
+    return item
+
+
+def _next(request: HttpRequest) -> str:
+    """The page the form was on, if it is a page of this site."""
+    target = request.POST.get("next", "").split("#", 1)[0]
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _back_to(request: HttpRequest, item: ChecklistItem) -> str:
+    target = _next(request)
+    return f"{target}#item-{item.slug}" if target else item.get_absolute_url()
+
+
+def _careers_of(owner: Owner | None):
+    if owner is None:
+        return Career.objects.none()
+    started = Progress.objects.of(owner).values("item__career")
+    with_goal = Goal.objects.of(owner).values("career")
+    return Career.objects.filter(Q(pk__in=started) | Q(pk__in=with_goal))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(item_id)
+    if item.retired:
+        return _error(request, "This item is no longer on the roadmap.", HTTPStatus.NOT_FOUND)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _error(request, form.errors["status"][0], HTTPStatus.BAD_REQUEST)
+    owner = Owner.of(request, create=True)
+    Progress.objects.save_for(owner, item, status=form.cleaned_data["status"])
+    if not request.htmx:
+        return redirect(_back_to(request, item))
+
+    statuses = dict(
+        Progress.objects.of(owner).filter(item__career=item.career).values_list("item_id", "status")
+    )
+    current = ChecklistItem.objects.current().filter(career=item.career)
+    in_career = list(current.values_list("pk", "section__step"))
+    item.status = statuses[item.pk]
+    step = item.section.step if item.section_id else None
+    if step:
+        counts = Summary.of([pk for pk, step_id in in_career if step_id == step.pk], statuses)
+        step.done_count, step.item_count = counts.done, counts.total
+    summary = Summary.of([pk for pk, _ in in_career], statuses)
+    context = {"item": item, "step": step, "summary": summary, "status_next": _next(request)}
+    return render(request, "progress/status_saved.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(item_id)
+    record = Progress.objects.of(Owner.of(request)).filter(item=item).first()
+    item.status = record.status if record else "not-started"
+    form = NoteForm(initial={"note": record.note if record else ""})
+    return render(request, "progress/item.html", {"item": item, "form": form, "record": record})
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(item_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
+        record = Progress.objects.of(Owner.of(request)).filter(item=item).first()
+        item.status = record.status if record else "not-started"
+        context = {"item": item, "form": form, "record": record}
+        return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
+    record = Progress.objects.save_for(
+        Owner.of(request, create=True), item, note=form.cleaned_data["note"]
+    )
+    if request.htmx:
+        context = {"item": item, "form": form, "record": record, "saved": True}
+        return render(request, "progress/item.html#note-form", context)
+    messages.success(request, "Your note is saved.")
+    return redirect("progress:item", item_id=item.pk)
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    owner = Owner.of(request)
+    today = timezone.localdate()
+    started = [CareerProgress.of(career, owner, today) for career in _careers_of(owner)]
+    recent = Progress.objects.of(owner).select_related("item__career").order_by("-updated_at")[:15]
+    context = {
+        "started": started,
+        "recent": recent,
+        "careers": Career.objects.exclude(pk__in=[p.career.pk for p in started]),
+        "owner": owner,
+    }
+    return render(request, "progress/dashboard.html", context)
+
+
+@require_GET
+def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
+    career = get_object_or_404(Career, slug=career_slug)
+    progress = CareerProgress.of(career, Owner.of(request), timezone.localdate())
+    initial = {"target_date": progress.goal.target_date if progress.goal else None}
+    return render(
+        request, "progress/career.html", {"progress": progress, "goal_form": GoalForm(initial)}
+    )
+
+
+@require_POST
+def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
+    career = get_object_or_404(Career, slug=career_slug)
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        progress = CareerProgress.of(career, Owner.of(request), timezone.localdate())
+        context = {"progress": progress, "goal_form": form}
+        return render(request, "progress/career.html", context, status=HTTPStatus.BAD_REQUEST)
+    target = form.cleaned_data["target_date"]
+    if target:
+        owner = Owner.of(request, create=True)
+        Goal.objects.update_or_create(
+            career=career, **owner.fields, defaults={"target_date": target}
+        )
+        messages.success(request, f"Your target date is {date_format(target)}.")
+    else:
+        Goal.objects.of(Owner.of(request)).filter(career=career).delete()
+        messages.success(request, "Your target date is removed.")
+    return redirect(reverse("progress:career", args=[career.slug]) + "#goal")
+
+
+@require_http_methods(["GET", "POST"])
+def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
+    career = get_object_or_404(Career, slug=career_slug)
+    records = Progress.objects.of(Owner.of(request)).filter(item__career=career)
+    if request.method == "POST":
+        deleted, _ = records.delete()
+        messages.success(request, f"Your progress on {career} is reset ({deleted} items cleared).")
+        return redirect("progress:career", career_slug=career.slug)
+    return render(request, "progress/reset.html", {"career": career, "count": records.count()})
+
+
+def _export_rows(owner: Owner | None) -> list[dict]:
+    records = (
+        Progress.objects.of(owner)
+        .select_related("item__career")
+        .order_by("item__career__slug", "item__kind", "item__position", "item__slug")
+    )
+    return [
+        {
+            "career": p.item.career.slug,
+            "item": p.item.slug,
+            "title": p.item.title,
+            "status": p.status,
+            "note": p.note,
+            "updated": p.updated_at.isoformat(),
+            "retired": p.item.retired,
+        }
+        for p in records
+    ]
+
+
+def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
+    name = f"roadmap-progress-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    data = {
+        "format": EXPORT_FORMAT,
+        "version": 1,
+        "exported": timezone.now().isoformat(),
+        "progress": _export_rows(Owner.of(request)),
+    }
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return _attachment(HttpResponse(body, content_type="application/json"), "json")
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    fields = ["career", "item", "title", "status", "note", "updated", "retired"]
+    writer = csv.DictWriter(response, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(_export_rows(Owner.of(request)))
+    return _attachment(response, "csv")
+
+
+@require_http_methods(["GET", "POST"])
+def import_progress(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "progress/import.html", {"form": ImportForm()})
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request, "progress/import.html", {"form": form}, status=HTTPStatus.BAD_REQUEST
+        )
+    rows = form.cleaned_data["file"]
+    Progress.objects.import_rows(Owner.of(request, create=True), rows)
+    messages.success(request, f"Imported {len(rows)} items.")
+    return redirect("progress:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            ShareLink.objects.get_or_create(user=request.user)
+            messages.success(request, "Your progress page is public at the address below.")
+        elif action == "revoke":
+            ShareLink.objects.filter(user=request.user).delete()
+            messages.success(request, "Your progress page is no longer public.")
+        else:
+            return _error(request, "Choose to share or to stop sharing.", HTTPStatus.BAD_REQUEST)
+        return redirect("progress:share")
+    link = ShareLink.objects.filter(user=request.user).first()
+    return render(request, "progress/share.html", {"link": link})
+
+
+@require_GET
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    link = get_object_or_404(ShareLink.objects.select_related("user"), token=token)
+    owner = Owner(user=link.user)
+    today = timezone.localdate()
+    started = [CareerProgress.of(career, owner, today) for career in _careers_of(owner)]
+    return render(request, "progress/shared.html", {"started": started})

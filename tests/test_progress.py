@@ -1,0 +1,702 @@
+"""Marking items, notes, the dashboard, goals, export and import, reset and sharing."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from careers.models import Career, ChecklistItem
+from progress.models import Goal, Owner, Progress, ShareLink, Status, Summary, roadmap_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def career(loaded) -> Career:
+    return Career.objects.get(slug="backend-developer")
+
+
+@pytest.fixture
+def roadmap(career) -> list[ChecklistItem]:
+    return list(roadmap_order(ChecklistItem.objects.current().filter(career=career)))
+
+
+@pytest.fixture
+def action(roadmap) -> ChecklistItem:
+    return roadmap[0]
+
+
+@pytest.fixture
+def skill(career) -> ChecklistItem:
+    return ChecklistItem.objects.get(career=career, slug="programming-languages")
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create_user("ada", "ada@example.org", "a-long-password-1")
+
+
+@pytest.fixture
+def user_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def other_client(db) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_user("bob", "bob@example.org", "a-long-password-2"))
+    return client
+
+
+def mark(client: Client, item: ChecklistItem, status: str, htmx: bool = False, **fields):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    url = reverse("progress:status", args=[item.pk])
+    return client.post(url, {"status": status, **fields}, **headers)
+
+
+def status_of(user: User, item: ChecklistItem) -> str | None:
+    record = Progress.objects.filter(user=user, item=item).first()
+    return record.status if record else None
+
+
+# Marking items
+
+
+def test_anonymous_visitor_gets_a_session_and_their_status_is_kept(client, action):
+    response = mark(client, action, "learning")
+
+    assert response.status_code == HTTPStatus.FOUND
+    key = client.session.session_key
+    assert key
+    record = Progress.objects.get(item=action)
+    assert (record.user, record.session_key, record.status) == (None, key, "learning")
+
+
+def test_status_change_without_javascript_redirects_back_to_the_item_on_the_same_page(
+    client, action
+):
+    page = reverse("careers:overview", args=["backend-developer"])
+    response = mark(client, action, "done", next=page + "?tab=1")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{page}?tab=1#item-{action.slug}"
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/page", "javascript:alert(1)", ""]
+)
+def test_status_change_ignores_a_next_address_off_the_site(client, action, next_url):
+    response = mark(client, action, "done", next=next_url)
+
+    assert response["Location"] == action.get_absolute_url()
+
+
+def test_status_change_with_htmx_answers_the_control_and_the_summaries_out_of_band(
+    client, action, roadmap
+):
+    response = mark(client, action, "done", htmx=True, next="/backend-developer/")
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert f'id="status-{action.slug}"' in html
+    pressed = f'id="status-{action.slug}-done" class="status-button" name="status" value="done" '
+    assert pressed + 'aria-pressed="true"' in html
+    step = action.section.step
+    step_items = [item for item in roadmap if item.section and item.section.step_id == step.pk]
+    assert f'id="step-counter-{step.slug}" hx-swap-oob="true">1 of {len(step_items)} done' in html
+    assert 'id="overall-progress" hx-swap-oob="true"' in html
+    assert f"1 of {len(roadmap)} items" in html
+    assert 'name="next" value="/backend-developer/"' in html
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_a_skill_change_over_htmx_updates_the_overall_bar_but_no_step_counter(client, skill):
+    response = mark(client, skill, "skipped", htmx=True)
+
+    html = response.content.decode()
+    assert "step-counter-" not in html
+    assert "(1 skipped)" in html
+
+
+def test_changing_a_status_again_updates_the_one_record(user_client, user, action):
+    mark(user_client, action, "learning")
+    mark(user_client, action, "done")
+
+    assert list(Progress.objects.filter(user=user).values_list("status", flat=True)) == ["done"]
+
+
+def test_an_unknown_status_is_refused_with_a_message_and_changes_nothing(
+    user_client, action, snapshot
+):
+    before = snapshot()
+    response = mark(user_client, action, "mastered")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "is not a status" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_missing_status_is_refused(user_client, action):
+    response = user_client.post(reverse("progress:status", args=[action.pk]))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Progress.objects.exists()
+
+
+def test_an_unknown_item_is_not_found(user_client, loaded):
+    response = mark(user_client, ChecklistItem(pk=999_999), "done")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not Progress.objects.exists()
+
+
+def test_a_retired_item_cannot_get_a_new_status(user_client, skill):
+    ChecklistItem.objects.filter(pk=skill.pk).update(retired=True)
+
+    response = mark(user_client, skill, "done")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "no longer on the roadmap" in response.content.decode()
+    assert not Progress.objects.exists()
+
+
+def test_status_changes_only_by_post(client, action):
+    response = client.get(reverse("progress:status", args=[action.pk]))
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_each_visitor_sees_only_their_own_statuses(user_client, other_client, client, action, rf):
+    mark(user_client, action, "done")
+    mark(client, action, "learning")
+
+    page = reverse("progress:career", args=["backend-developer"])
+    assert 'aria-pressed="true">Done' in user_client.get(page).content.decode()
+    assert 'aria-pressed="true">Learning' in client.get(page).content.decode()
+    other = other_client.get(page).content.decode()
+    untouched = f'id="status-{action.slug}-not-started" class="status-button" name="status" '
+    assert untouched + 'value="not-started" aria-pressed="true"' in other
+    assert Progress.objects.count() == 2
+
+
+def test_statuses_reads_the_requesting_visitors_progress_in_one_query(
+    user_client, user, action, skill, career, rf, django_assert_num_queries
+):
+    mark(user_client, action, "done")
+    mark(user_client, skill, "skipped")
+    request = rf.get("/")
+    request.user = user
+    request.session = user_client.session
+
+    with django_assert_num_queries(1):
+        statuses = Progress.objects.statuses(request, career)
+
+    assert statuses == {action.pk: "done", skill.pk: "skipped"}
+
+
+def test_the_status_control_renders_without_queries(action, rf, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = rf.get("/backend-developer/")
+    request.user = AnonymousUser()
+    action.status = "learning"
+    with django_assert_num_queries(0):
+        html = render_to_string("progress/_item_status.html", {"item": action}, request=request)
+
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'value="learning" aria-pressed="true"' in html
+    assert html.count('aria-pressed="true"') == 1
+    assert 'name="next" value="/backend-developer/"' in html
+
+
+# Summary
+
+
+def test_skipped_items_are_left_out_of_the_percentage():
+    summary = Summary.of([1, 2, 3, 4], {1: "done", 2: "skipped", 3: "learning"})
+
+    assert (summary.done, summary.counted, summary.total, summary.percent) == (1, 3, 4, 33)
+    assert summary.unfinished == 2
+
+
+def test_roadmap_order_takes_steps_in_order_then_skills_then_requirements(roadmap):
+    kinds = [item.kind for item in roadmap]
+    first_skill, first_requirement = kinds.index("skill"), kinds.index("requirement")
+    assert set(kinds[:first_skill]) <= {"action", "tip"}
+    assert set(kinds[first_skill:first_requirement]) == {"skill"}
+    assert set(kinds[first_requirement:]) == {"requirement"}
+    steps = [
+        (i.section.step.position, i.section.position, i.position) for i in roadmap[:first_skill]
+    ]
+    assert steps == sorted(steps)
+
+
+# Notes
+
+
+def note_url(item: ChecklistItem) -> str:
+    return reverse("progress:note", args=[item.pk])
+
+
+def test_a_note_is_saved_without_javascript_and_shown_on_the_item_page(user_client, user, skill):
+    response = user_client.post(note_url(skill), {"note": "Start with Python.\nThen Go."})
+
+    assert response["Location"] == reverse("progress:item", args=[skill.pk])
+    assert Progress.objects.get(user=user, item=skill).note == "Start with Python.\nThen Go."
+    page = user_client.get(response["Location"]).content.decode()
+    assert "Start with Python.\nThen Go.</textarea>" in page
+    assert "Your note is saved." in page
+
+
+def test_a_note_saved_with_htmx_answers_the_form_with_a_confirmation(user_client, skill):
+    response = user_client.post(note_url(skill), {"note": "Read the docs"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert html.lstrip().startswith('<form class="note-form" id="note-form"')
+    assert "Saved." in html
+    assert "<h1>" not in html
+
+
+def test_saving_a_note_keeps_the_status(user_client, user, skill):
+    mark(user_client, skill, "learning")
+    user_client.post(note_url(skill), {"note": "halfway"})
+
+    record = Progress.objects.get(user=user, item=skill)
+    assert (record.status, record.note) == ("learning", "halfway")
+
+
+def test_a_note_of_5000_characters_is_accepted(user_client, user, skill):
+    response = user_client.post(note_url(skill), {"note": "x" * 5000})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert len(Progress.objects.get(user=user, item=skill).note) == 5000
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_oversized_note_is_refused_with_a_message_and_nothing_is_saved(
+    user_client, user, skill, htmx
+):
+    user_client.post(note_url(skill), {"note": "kept"})
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    response = user_client.post(note_url(skill), {"note": "x" * 5001}, **headers)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "at most 5000 characters long; this one has 5001" in response.content.decode()
+    assert Progress.objects.get(user=user, item=skill).note == "kept"
+
+
+def test_nobody_else_sees_my_note(user_client, other_client, client, skill):
+    user_client.post(note_url(skill), {"note": "my secret plan"})
+
+    for visitor in (other_client, client):
+        assert (
+            "my secret plan"
+            not in visitor.get(reverse("progress:item", args=[skill.pk])).content.decode()
+        )
+        assert "my secret plan" not in visitor.get(reverse("progress:dashboard")).content.decode()
+        assert "my secret plan" not in visitor.get(reverse("progress:export_json")).content.decode()
+
+
+def test_the_note_page_of_an_unknown_item_is_not_found(client, loaded):
+    assert client.get(reverse("progress:item", args=[999_999])).status_code == HTTPStatus.NOT_FOUND
+    response = client.post(note_url(ChecklistItem(pk=999_999)), {"note": "x"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# Dashboard and career page
+
+
+def test_the_dashboard_shows_each_started_career_with_its_bar_and_next_item(
+    user_client, roadmap, skill
+):
+    mark(user_client, roadmap[0], "done")
+    mark(user_client, skill, "skipped")
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    counted = len(roadmap) - 1
+    assert f"<strong>{round(100 / counted)}%</strong> done: 1 of {counted} items" in html
+    assert "1 skipped (left out of the percentage)" in html
+    assert f'Next up: <a href="{roadmap[1].get_absolute_url()}">{roadmap[1].title}</a>' in html
+    assert "Recent changes" in html
+    assert html.index(skill.title) < html.index(roadmap[0].title, html.index("Recent changes"))
+
+
+def test_an_anonymous_dashboard_invites_to_sign_up_and_lists_careers_to_start(client, loaded):
+    response = client.get(reverse("progress:dashboard"))
+
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "kept for this browser only" in html
+    assert "You have not marked anything yet." in html
+    assert "Backend Developer" in html
+    assert "sessionid" not in response.cookies
+
+
+def test_next_up_moves_to_the_skills_when_every_step_item_is_finished(user_client, roadmap):
+    step_items = [item for item in roadmap if item.section_id]
+    for item in step_items:
+        mark(user_client, item, "done")
+    mark(user_client, step_items[-1], "skipped")
+
+    html = user_client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+
+    first_skill = roadmap[len(step_items)]
+    assert f'Next up</h2>\n\n<p><a href="{first_skill.get_absolute_url()}">' in html
+
+
+def test_the_career_page_counts_items_per_status(user_client, roadmap):
+    mark(user_client, roadmap[0], "done")
+    mark(user_client, roadmap[1], "learning")
+    mark(user_client, roadmap[2], "learning")
+
+    html = user_client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+
+    assert "Learning: <strong>2</strong>" in html
+    assert "Done: <strong>1</strong>" in html
+    assert f"Not started: <strong>{len(roadmap) - 3}</strong>" in html
+    assert "Skipped items are left out of the percentage." in html
+
+
+def test_the_dashboard_reads_in_a_fixed_number_of_queries(
+    user_client, roadmap, django_assert_max_num_queries
+):
+    for item in roadmap[:10]:
+        mark(user_client, item, "done")
+
+    with django_assert_max_num_queries(15):
+        response = user_client.get(reverse("progress:dashboard"))
+    assert response.status_code == HTTPStatus.OK
+
+    with django_assert_max_num_queries(15):
+        user_client.get(reverse("progress:career", args=["backend-developer"]))
+
+
+def test_an_unknown_career_page_is_not_found(user_client, loaded):
+    response = user_client.get(reverse("progress:career", args=["astronaut"]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# Target date
+
+
+def goal_url() -> str:
+    return reverse("progress:goal", args=["backend-developer"])
+
+
+def test_a_target_date_shows_the_pace_needed_and_the_sources_timelines(
+    user_client, user, roadmap, career
+):
+    target = timezone.localdate() + timedelta(weeks=10)
+    response = user_client.post(goal_url(), {"target_date": target.isoformat()})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Goal.objects.get(user=user).target_date == target
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+    pace = (Decimal(len(roadmap)) / 10).quantize(Decimal("0.1"))
+    assert f"about <strong>{pace} items a week</strong>" in html
+    assert f"({len(roadmap)} unfinished items, 10.0 weeks left)" in html
+    for timeline in career.timeline_set.all():
+        assert timeline.label in html
+    assert "How long the sources say it takes" in html
+
+
+def test_pace_rounds_up_and_stops_once_the_date_has_come(career):
+    today = timezone.localdate()
+    goal = Goal(career=career, target_date=today + timedelta(days=21))
+
+    assert goal.pace(10, today) == Decimal("3.4")
+    assert goal.pace(10, today + timedelta(days=21)) is None
+
+
+@pytest.mark.parametrize("value", ["2001-01-01", "not a date", "2030-02-30"])
+def test_a_bad_target_date_is_refused_and_changes_nothing(user_client, loaded, value):
+    response = user_client.post(goal_url(), {"target_date": value})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert "Choose a date after today." in html or "Enter a date as YYYY-MM-DD." in html
+    assert not Goal.objects.exists()
+
+
+def test_an_empty_target_date_removes_the_goal(user_client, user, loaded):
+    user_client.post(goal_url(), {"target_date": "2099-01-01"})
+    user_client.post(goal_url(), {"target_date": ""})
+
+    assert not Goal.objects.filter(user=user).exists()
+
+
+def test_an_anonymous_visitor_can_set_a_target_date(client, loaded):
+    client.post(goal_url(), {"target_date": "2099-01-01"})
+
+    assert Goal.objects.get().session_key == client.session.session_key
+
+
+# Export and import
+
+
+def export(client: Client) -> dict:
+    response = client.get(reverse("progress:export_json"))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Disposition"].startswith('attachment; filename="roadmap-progress-')
+    return json.loads(response.content)
+
+
+def upload(client: Client, content: bytes | str, name: str = "progress.json"):
+    if isinstance(content, str):
+        content = content.encode()
+    return client.post(
+        reverse("progress:import"), {"file": SimpleUploadedFile(name, content, "application/json")}
+    )
+
+
+def test_export_lists_status_and_note_of_every_tracked_item(user_client, skill, action):
+    mark(user_client, skill, "learning")
+    user_client.post(note_url(action), {"note": "café, 100%"})
+
+    data = export(user_client)
+
+    assert data["format"] == "roadmap-progress"
+    rows = {row["item"]: row for row in data["progress"]}
+    assert rows[skill.slug]["status"] == "learning"
+    assert rows[action.slug] | {"updated": None} == {
+        "career": "backend-developer",
+        "item": action.slug,
+        "title": action.title,
+        "status": "not-started",
+        "note": "café, 100%",
+        "updated": None,
+        "retired": False,
+    }
+
+
+def test_csv_export_has_the_same_rows(user_client, skill):
+    mark(user_client, skill, "done")
+    user_client.post(note_url(skill), {"note": 'says "hi", twice\nline two'})
+
+    response = user_client.get(reverse("progress:export_csv"))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["career"], r["item"], r["status"], r["note"]) for r in rows] == [
+        ("backend-developer", skill.slug, "done", 'says "hi", twice\nline two')
+    ]
+
+
+def test_import_of_an_export_restores_statuses_and_notes(user_client, user, roadmap):
+    mark(user_client, roadmap[0], "done")
+    mark(user_client, roadmap[3], "skipped")
+    user_client.post(note_url(roadmap[3]), {"note": "not for me"})
+    saved = export(user_client)
+    user_client.post(reverse("progress:reset", args=["backend-developer"]))
+    mark(user_client, roadmap[0], "learning")
+    assert Progress.objects.filter(user=user).count() == 1
+
+    response = upload(user_client, json.dumps(saved))
+
+    assert response["Location"] == reverse("progress:dashboard")
+    state = set(Progress.objects.filter(user=user).values_list("item_id", "status", "note"))
+    assert state == {(roadmap[0].pk, "done", ""), (roadmap[3].pk, "skipped", "not for me")}
+
+
+def valid_file(target: ChecklistItem, **changes) -> dict:
+    row = {"career": "backend-developer", "item": target.slug, "status": "done", "note": ""}
+    return {"format": "roadmap-progress", "version": 1, "progress": [row | changes]}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "The file is not valid JSON"),
+        ("[1, 2]", "The file is not a progress export"),
+        ('{"format": "roadmap-progress"}', "The file has no &quot;progress&quot; list"),
+        ('{"format": "other", "progress": []}', "The file is not a progress export"),
+        ('{"format": "roadmap-progress", "progress": [7]}', "Entry 1 is not an object."),
+        (
+            '{"format": "roadmap-progress", "progress": [{"item": "x"}]}',
+            "needs &quot;career&quot;, &quot;item&quot; and &quot;status&quot; as text",
+        ),
+        (b"\xff\xfe\x00", "The file is not valid JSON"),
+    ],
+)
+def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
+    user_client, skill, snapshot, content, message
+):
+    mark(user_client, skill, "learning")
+    before = snapshot()
+
+    response = upload(user_client, content)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+    assert "Nothing was imported." in response.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"career": "astronaut"}, "no item “programming-languages” in a career “astronaut”"),
+        ({"item": "juggling"}, "no item “juggling” in a career “backend-developer”"),
+        ({"status": "mastered"}, "unknown status “mastered”"),
+        ({"note": "x" * 5001}, "the note is longer than 5000 characters"),
+        ({"note": 5}, "&quot;note&quot; must be text"),
+    ],
+)
+def test_an_import_with_one_bad_entry_imports_nothing(
+    user_client, skill, action, snapshot, changes, message
+):
+    data = valid_file(skill, **changes)
+    data["progress"].insert(0, valid_file(action)["progress"][0])
+    before = snapshot()
+
+    response = upload(user_client, json.dumps(data))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+    assert snapshot() == before
+
+
+def test_an_import_naming_an_item_twice_is_refused(user_client, skill, snapshot):
+    data = valid_file(skill)
+    data["progress"] *= 2
+    before = snapshot()
+
+    response = upload(user_client, json.dumps(data))
+
+    assert "appears more than once" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_an_import_file_over_1_mb_is_refused(user_client, skill, snapshot):
+    data = valid_file(skill)
+    data["padding"] = "x" * (1024 * 1024)
+    before = snapshot()
+
+    response = upload(user_client, json.dumps(data))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "larger than 1 MB" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_an_import_without_a_file_is_refused(user_client, loaded):
+    response = user_client.post(reverse("progress:import"))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Choose a file to import." in response.content.decode()
+
+
+def test_an_anonymous_visitor_can_import(client, skill):
+    response = upload(client, json.dumps(valid_file(skill, status="learning")))
+
+    assert response.status_code == HTTPStatus.FOUND
+    record = Progress.objects.get()
+    assert (record.session_key, record.status) == (client.session.session_key, "learning")
+
+
+# Reset
+
+
+def test_reset_asks_first_and_then_clears_only_my_progress_on_that_career(
+    user_client, other_client, user, roadmap
+):
+    mark(user_client, roadmap[0], "done")
+    mark(other_client, roadmap[0], "done")
+    url = reverse("progress:reset", args=["backend-developer"])
+
+    confirm = user_client.get(url)
+    assert "clears your status and your note on 1 item" in confirm.content.decode()
+    assert Progress.objects.count() == 2
+
+    response = user_client.post(url)
+
+    assert response["Location"] == reverse("progress:career", args=["backend-developer"])
+    assert not Progress.objects.filter(user=user).exists()
+    assert Progress.objects.count() == 1
+
+
+# Sharing
+
+
+def test_sharing_needs_an_account(client, loaded):
+    response = client.get(reverse("progress:share"))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("progress:login"))
+    assert client.post(reverse("progress:share"), {"action": "create"}).status_code == 302
+    assert not ShareLink.objects.exists()
+
+
+def test_a_shared_page_shows_statuses_but_never_notes_and_revoking_ends_it(
+    user_client, user, client, skill
+):
+    mark(user_client, skill, "learning")
+    user_client.post(note_url(skill), {"note": "private thoughts"})
+    user_client.post(reverse("progress:share"), {"action": "create"})
+    link = ShareLink.objects.get(user=user)
+    assert len(link.token) >= 40
+
+    page = client.get(link.get_absolute_url())
+
+    html = page.content.decode()
+    assert page.status_code == HTTPStatus.OK
+    shown = f'<span class="item-title">{skill.title}</span>: '
+    assert shown + '<span class="status status-learning">Learning</span>' in html
+    assert "private thoughts" not in html
+    assert user.username not in html
+    assert "<form" not in html.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert 'name="robots" content="noindex"' in html or "{% block head %}" not in html
+
+    user_client.post(reverse("progress:share"), {"action": "revoke"})
+
+    assert client.get(link.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_guessed_share_address_is_not_found(client, loaded):
+    response = client.get(reverse("progress:shared", args=["guessed-token"]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_sharing_again_after_revoking_gives_a_new_address(user_client, user, loaded):
+    user_client.post(reverse("progress:share"), {"action": "create"})
+    first = ShareLink.objects.get(user=user).token
+    user_client.post(reverse("progress:share"), {"action": "revoke"})
+    user_client.post(reverse("progress:share"), {"action": "create"})
+
+    assert ShareLink.objects.get(user=user).token != first
+
+
+def test_an_unknown_share_action_is_refused(user_client, loaded):
+    response = user_client.post(reverse("progress:share"), {"action": "publish"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not ShareLink.objects.exists()
+
+
+def test_owner_of_an_anonymous_request_without_a_session_is_nobody(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.user, request.session = AnonymousUser(), SessionStore()
+
+    assert Owner.of(request) is None
+    assert Progress.objects.of(None).count() == 0
+    assert Status("done").rank > Status("learning").rank
