@@ -49,6 +49,11 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("careers:sources") + f"#source-{self.slug}"
 
+    @property
+    def short_name(self) -> str:
+        """The publisher without its parenthesis and the year, e.g. "KnowledgeHut 2023"."""
+        return f"{self.publisher.split(' (')[0]} {self.published.year}"
+
 
 class SourceReference(models.Model):
     """A web address that a source document itself cites."""
@@ -91,6 +96,23 @@ class Career(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("careers:overview", args=[self.slug])
+
+    def citations(self) -> dict[tuple[str, int], list[int]]:
+        """Source ids cited by each of this career's items, keyed on (model name, id): one query."""
+        parts = []
+        for model, to_career in CITING_MODELS.items():
+            through = model.sources.through
+            owner = model._meta.model_name
+            parts.append(
+                through.objects.filter(**{"__".join(filter(None, (owner, to_career))): self})
+                .annotate(kind=models.Value(owner, output_field=models.CharField()))
+                .values_list("kind", f"{owner}_id", "source_id")
+                .order_by()
+            )
+        cited: dict[tuple[str, int], list[int]] = {}
+        for kind, pk, source_id in parts[0].union(*parts[1:], all=True):
+            cited.setdefault((kind, pk), []).append(source_id)
+        return cited
 
 
 class CareerItem(models.Model):
@@ -523,3 +545,20 @@ class ExchangeRate(models.Model):
             raise ValidationError({"per_euro": "A rate must be above zero."})
         if self.currency == Currency.EUR:
             raise ValidationError({"currency": "The euro is the base currency; it needs no rate."})
+
+
+# Each model whose items cite sources, with the lookup from it to its career.
+CITING_MODELS: dict[type[models.Model], str] = {
+    Career: "",
+    Step: "career",
+    StepSection: "step__career",
+    ChecklistItem: "career",
+    Duty: "career",
+    Benefit: "career",
+    Trend: "career",
+    Tool: "career",
+    MarketFact: "career",
+    Timeline: "career",
+    Faq: "career",
+    SalaryTable: "career",
+}
