@@ -1,0 +1,327 @@
+"""Accounts: sign up, sign in (merging a visitor's progress), lockout, password, deletion."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.core import mail
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from careers.models import ChecklistItem
+from progress.models import Goal, Progress, ShareLink, Status, merge_notes
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-password-1"
+
+
+@pytest.fixture
+def items(loaded) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.current().filter(kind="skill").order_by("position")[:4])
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
+
+
+def mark(client: Client, item: ChecklistItem, status: str) -> None:
+    response = client.post(reverse("progress:status", args=[item.pk]), {"status": status})
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def write_note(client: Client, item: ChecklistItem, note: str) -> None:
+    response = client.post(reverse("progress:note", args=[item.pk]), {"note": note})
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def sign_in(client: Client, username: str = "ada", password: str = PASSWORD, **extra):
+    data = {"username": username, "password": password, **extra}
+    return client.post(reverse("progress:login"), data)
+
+
+def records(user: User) -> dict[int, tuple[str, str]]:
+    return {p.item_id: (p.status, p.note) for p in Progress.objects.filter(user=user)}
+
+
+# The merge rule
+
+
+@pytest.mark.parametrize(
+    ("account", "session", "kept"),
+    [
+        ("not-started", "skipped", "skipped"),
+        ("skipped", "learning", "learning"),
+        ("done", "learning", "done"),
+        ("learning", "done", "done"),
+        ("skipped", "not-started", "skipped"),
+        ("done", "skipped", "done"),
+    ],
+)
+def test_the_further_along_status_wins(account, session, kept):
+    assert Status.further(account, session) == kept
+    assert Status.further(session, account) == kept
+
+
+def test_different_notes_are_both_kept_account_first():
+    assert merge_notes("mine", "from the session") == "mine\n\nfrom the session"
+    assert merge_notes("same", "same") == "same"
+    assert merge_notes("", "session only") == "session only"
+    assert merge_notes("account only", "") == "account only"
+
+
+# Sign up and sign in
+
+
+def test_signing_up_keeps_everything_marked_before(client, items):
+    mark(client, items[0], "done")
+    write_note(client, items[1], "read a book")
+
+    response = client.post(
+        reverse("progress:signup"),
+        {"username": "grace", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response["Location"] == reverse("progress:dashboard")
+    user = User.objects.get(username="grace")
+    assert records(user) == {
+        items[0].pk: ("done", ""),
+        items[1].pk: ("not-started", "read a book"),
+    }
+    assert not Progress.objects.filter(user__isnull=True).exists()
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_signing_in_merges_the_session_into_the_account_by_the_rule(client, user, items):
+    account = Client()
+    account.force_login(user)
+    mark(account, items[0], "done")
+    mark(account, items[1], "skipped")
+    write_note(account, items[2], "account note")
+    mark(client, items[0], "learning")
+    mark(client, items[1], "learning")
+    write_note(client, items[2], "session note")
+    mark(client, items[3], "skipped")
+    old_key = client.session.session_key
+
+    response = sign_in(client)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.session.session_key != old_key
+    assert records(user) == {
+        items[0].pk: ("done", ""),
+        items[1].pk: ("learning", ""),
+        items[2].pk: ("not-started", "account note\n\nsession note"),
+        items[3].pk: ("skipped", ""),
+    }
+    assert not Progress.objects.filter(session_key=old_key).exists()
+
+
+def test_signing_in_brings_the_sessions_target_date_unless_the_account_has_one(
+    client, user, loaded
+):
+    client.post(reverse("progress:goal", args=["backend-developer"]), {"target_date": "2099-01-01"})
+
+    sign_in(client)
+
+    assert Goal.objects.get().user == user
+    assert str(Goal.objects.get().target_date) == "2099-01-01"
+
+
+def test_the_accounts_own_target_date_wins_over_the_sessions(client, user, loaded):
+    account = Client()
+    account.force_login(user)
+    url = reverse("progress:goal", args=["backend-developer"])
+    account.post(url, {"target_date": "2098-06-01"})
+    client.post(url, {"target_date": "2099-01-01"})
+
+    sign_in(client)
+
+    goal = Goal.objects.get()
+    assert (goal.user, str(goal.target_date)) == (user, "2098-06-01")
+
+
+def test_a_wrong_password_is_refused_with_a_message_and_merges_nothing(client, user, items):
+    mark(client, items[0], "done")
+
+    response = sign_in(client, password="wrong-password")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert not Progress.objects.filter(user=user).exists()
+
+
+def test_sign_in_goes_to_a_safe_next_page_only(client, user, loaded):
+    assert sign_in(client, next="/backend-developer/")["Location"] == "/backend-developer/"
+    client.logout()
+    assert sign_in(client, next="https://evil.example/")["Location"] == reverse(
+        "progress:dashboard"
+    )
+
+
+def test_a_taken_username_is_refused_on_sign_up(client, user, loaded):
+    response = client.post(
+        reverse("progress:signup"),
+        {"username": "ada", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "A user with that username already exists." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+# Rate limit
+
+
+def test_five_failed_sign_ins_lock_the_username_out_with_a_429(client, user, loaded):
+    for _ in range(4):
+        assert sign_in(client, password="wrong").status_code == HTTPStatus.BAD_REQUEST
+
+    locked = sign_in(client, password="wrong")
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Too many failed sign-ins for this username" in locked.content.decode()
+
+    even_right = sign_in(client)
+    assert even_right.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_of_one_username_leaves_others_free(client, user, loaded):
+    User.objects.create_user("grace", "", PASSWORD)
+    for _ in range(5):
+        sign_in(client, password="wrong")
+
+    assert sign_in(client, username="grace").status_code == HTTPStatus.FOUND
+
+
+# Sign out, password
+
+
+def test_signing_out_takes_a_post(client, user, loaded):
+    client.force_login(user)
+
+    assert client.get(reverse("progress:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    response = client.post(reverse("progress:logout"))
+    assert response["Location"] == reverse("careers:home")
+    assert "_auth_user_id" not in client.session
+
+
+def test_changing_the_password(client, user, loaded):
+    client.force_login(user)
+    new = "another-long-password-2"
+
+    response = client.post(
+        reverse("progress:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response["Location"] == reverse("progress:password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, loaded):
+    response = client.post(reverse("progress:password_reset"), {"email": "ada@example.org"})
+
+    assert response["Location"] == reverse("progress:password_reset_done")
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    assert link
+    form = client.get(link.group(1), follow=True)
+    assert "Choose a new password" in form.content.decode()
+    new = "another-long-password-2"
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}, follow=True
+    )
+    assert "Your new password is set" in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, loaded):
+    response = client.post(reverse("progress:password_reset"), {"email": "nobody@example.org"})
+
+    assert response["Location"] == reverse("progress:password_reset_done")
+    assert mail.outbox == []
+
+
+# Account page and deletion
+
+
+def test_account_pages_need_an_account(client, loaded):
+    for name in ("account", "delete_account", "password_change"):
+        response = client.get(reverse(f"progress:{name}"))
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("progress:login"))
+
+
+def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
+    client, user, items
+):
+    client.force_login(user)
+    mark(client, items[0], "done")
+    write_note(client, items[1], "private")
+    client.post(reverse("progress:goal", args=["backend-developer"]), {"target_date": "2099-01-01"})
+    client.post(reverse("progress:share"), {"action": "create"})
+    other = User.objects.create_user("grace", "", PASSWORD)
+    Progress.objects.create(user=other, item=items[0], status="learning")
+
+    refused = client.post(reverse("progress:delete_account"), {"password": "wrong"})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "That is not your password" in refused.content.decode()
+    assert Progress.objects.filter(user=user).count() == 2
+
+    response = client.post(reverse("progress:delete_account"), {"password": PASSWORD})
+
+    assert response["Location"] == reverse("progress:account_deleted")
+    assert not User.objects.filter(username="ada").exists()
+    assert list(Progress.objects.values_list("user", flat=True)) == [other.pk]
+    assert not Goal.objects.exists()
+    assert not ShareLink.objects.exists()
+    assert "_auth_user_id" not in client.session
+    assert client.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+def test_the_account_page_links_to_everything_about_the_account(client, user, loaded):
+    client.force_login(user)
+
+    html = client.get(reverse("progress:account")).content.decode()
+
+    for name in ("password_change", "delete_account", "share", "export_json", "logout"):
+        assert reverse(f"progress:{name}") in html
+
+
+def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    anonymous = render_to_string("progress/_account_nav.html", request=request)
+    request.user = user
+    signed_in = render_to_string("progress/_account_nav.html", request=request)
+
+    assert reverse("progress:login") in anonymous and reverse("progress:logout") not in anonymous
+    assert reverse("progress:logout") in signed_in and reverse("progress:login") not in signed_in
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "login",
+        "signup",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_complete",
+        "account_deleted",
+    ],
+)
+def test_public_account_pages_answer(client, loaded, name):
+    assert client.get(reverse(f"progress:{name}")).status_code == HTTPStatus.OK
+
+
+def test_a_signed_in_visitor_skips_the_sign_in_and_sign_up_pages(client, user, loaded):
+    client.force_login(user)
+
+    assert client.get(reverse("progress:login"))["Location"] == reverse("progress:dashboard")
+    assert client.get(reverse("progress:signup"))["Location"] == reverse("progress:dashboard")
