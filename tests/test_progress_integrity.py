@@ -1,0 +1,183 @@
+"""Progress stays whole: one record per owner and item, under concurrency and content reloads."""
+
+import copy
+import json
+import threading
+from http import HTTPStatus
+
+import pytest
+import yaml
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
+
+from careers.content import load_content
+from careers.models import ChecklistItem
+from progress.models import Owner, Progress
+
+STATUSES = ["not-started", "learning", "done", "skipped"]
+
+
+def mark(client: Client, item: ChecklistItem, status: str):
+    return client.post(reverse("progress:status", args=[item.pk]), {"status": status})
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_record_for_the_same_account_and_item(loaded):
+    user = User.objects.create_user("ada")
+    item = ChecklistItem.objects.current().first()
+    Progress.objects.create(user=user, item=item, status="done")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Progress.objects.create(user=user, item=item, status="learning")
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_record_for_the_same_session_and_item(loaded):
+    item = ChecklistItem.objects.current().first()
+    Progress.objects.create(session_key="k" * 32, item=item)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Progress.objects.create(session_key="k" * 32, item=item)
+
+
+@pytest.mark.django_db
+def test_saving_twice_for_an_owner_updates_the_one_record(loaded):
+    user = User.objects.create_user("ada")
+    item = ChecklistItem.objects.current().first()
+
+    Progress.objects.save_for(Owner(user=user), item, status="learning")
+    Progress.objects.save_for(Owner(user=user), item, note="later")
+
+    record = Progress.objects.get()
+    assert (record.status, record.note) == ("learning", "later")
+
+
+def run_concurrently(clients: list[Client], item: ChecklistItem) -> list[int]:
+    barrier = threading.Barrier(len(clients))
+    codes: list[int] = [0] * len(clients)
+
+    def post(number: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            codes[number] = mark(clients[number], item, STATUSES[number % 4]).status_code
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return codes
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("owner", ["account", "session"])
+def test_40_concurrent_status_changes_leave_one_record_and_no_error(loaded, owner):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite locks the whole database for each write, so it cannot show this race; "
+            "run with DATABASE_URL=postgres://… to test it"
+        )
+    item = ChecklistItem.objects.current().first()
+    first = Client(raise_request_exception=False)
+    if owner == "account":
+        first.force_login(User.objects.create_user("ada"))
+    else:
+        mark(first, ChecklistItem.objects.current().last(), "done")
+    clients = [first]
+    for _ in range(39):
+        client = Client(raise_request_exception=False)
+        client.cookies = copy.deepcopy(first.cookies)
+        clients.append(client)
+
+    codes = run_concurrently(clients, item)
+
+    assert codes == [HTTPStatus.FOUND] * 40
+    records = Progress.objects.filter(item=item)
+    assert records.count() == 1
+    assert records.get().status in STATUSES
+
+
+@pytest.fixture
+def without_api_skill(content_copy):
+    """The content files with the skill "api-development" taken out."""
+    path = content_copy / "careers" / "backend-developer.yaml"
+    data = yaml.safe_load(path.read_text())
+    kept = [skill for skill in data["skills"] if skill["slug"] != "api-development"]
+    assert len(kept) == len(data["skills"]) - 1
+    data["skills"] = kept
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return content_copy
+
+
+@pytest.mark.django_db
+def test_progress_survives_a_reload_that_removes_its_item(
+    loaded, without_api_skill, content_dir, client
+):
+    client.force_login(User.objects.create_user("ada"))
+    api = ChecklistItem.objects.get(slug="api-development")
+    other = ChecklistItem.objects.get(slug="programming-languages")
+    mark(client, api, "done")
+    mark(client, other, "learning")
+    client.post(reverse("progress:note", args=[api.pk]), {"note": "REST and GraphQL"})
+
+    load_content(without_api_skill)
+
+    api.refresh_from_db()
+    assert api.retired
+    assert set(Progress.objects.values_list("item__slug", "status", "note")) == {
+        ("api-development", "done", "REST and GraphQL"),
+        ("programming-languages", "learning", ""),
+    }
+    page = client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+    assert "No longer on the roadmap" in page
+    assert "API Development</a> (retired): Done; your note: REST and GraphQL" in page
+    dashboard = client.get(reverse("progress:dashboard")).content.decode()
+    assert "1 item you tracked is no longer on the roadmap (retired)" in dashboard
+    exported = json.loads(client.get(reverse("progress:export_json")).content)["progress"]
+    assert {row["item"]: row["retired"] for row in exported} == {
+        "api-development": True,
+        "programming-languages": False,
+    }
+    assert mark(client, api, "learning").status_code == HTTPStatus.NOT_FOUND
+
+    load_content(content_dir)
+
+    api.refresh_from_db()
+    assert not api.retired
+    assert Progress.objects.get(item=api).status == "done"
+
+
+@pytest.mark.django_db
+def test_a_retired_item_is_left_out_of_the_summary(loaded, without_api_skill, client):
+    client.force_login(User.objects.create_user("ada"))
+    mark(client, ChecklistItem.objects.get(slug="api-development"), "done")
+    total = ChecklistItem.objects.current().count()
+
+    load_content(without_api_skill)
+
+    page = client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+    assert f"0 of {total - 1} items" in page
+
+
+@pytest.mark.django_db
+def test_an_export_with_a_retired_item_imports_back(loaded, without_api_skill, client):
+    client.force_login(User.objects.create_user("ada"))
+    mark(client, ChecklistItem.objects.get(slug="api-development"), "learning")
+    load_content(without_api_skill)
+    exported = client.get(reverse("progress:export_json")).content
+    Progress.objects.all().delete()
+
+    response = client.post(reverse("progress:import"), {"file": _upload(exported)}, follow=False)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get().status == "learning"
+
+
+def _upload(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("progress.json", content, "application/json")
