@@ -46,6 +46,12 @@ def convert(amount: Decimal, source: str, target: str, per_euro: Mapping[str, De
     return to_smallest_unit(amount / rates[source] * rates[target])
 
 
+def plain(number: Decimal) -> str:
+    """A number without trailing zeros or exponent: 1.685900 is "1.6859", 100.00 is "100"."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def group_digits(digits: str, indian: bool = False) -> str:
     """Commas between groups: 1,234,567 or, in the Indian system, 12,34,567."""
     if len(digits) <= 3:
@@ -114,6 +120,11 @@ class RateDay:
     date: datetime.date
     source: str
     per_euro: Mapping[str, Decimal]
+
+    @property
+    def listed(self) -> list[tuple[str, str]]:
+        """Each currency's rate as the ECB prints it, without trailing zeros."""
+        return [(code, plain(rate)) for code, rate in sorted(self.per_euro.items())]
 
     def covers(self, currencies: Iterable[str]) -> bool:
         return all(code == EURO or code in self.per_euro for code in currencies)

@@ -254,6 +254,7 @@ def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
         "rate_days": [day for _, day in rate_days],
     }
     status = HTTPStatus.BAD_REQUEST if notices else HTTPStatus.OK
-    if request.htmx and not request.htmx.history_restore_request:
+    # Boosted navigation and history restores need the whole page; only the form asks for less.
+    if request.htmx and request.htmx.target == "comparison":
         return render(request, "careers/salaries.html#comparison", context, status=status)
     return render(request, "careers/salaries.html", context, status=status)

@@ -16,6 +16,7 @@ from careers.money import (
     format_money,
     group_digits,
     parse_money,
+    plain,
     to_smallest_unit,
     to_whole_units,
 )
@@ -97,6 +98,12 @@ def test_axis_labels_are_short():
     assert format_compact(Decimal(40000), "EUR") == "€40k"
     assert format_compact(Decimal(2000000), "INR") == "₹20 lakh"
     assert format_compact(Decimal(0), "USD") == "$0"
+
+
+def test_rates_are_shown_without_trailing_zeros():
+    assert plain(Decimal("1.685900")) == "1.6859"
+    assert plain(Decimal("100.000000")) == "100"
+    assert plain(Decimal("1E+2")) == "100"
 
 
 def test_parsing_refuses_text_that_is_not_money():

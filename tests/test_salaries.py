@@ -9,7 +9,7 @@ from careers.models import Currency, ExchangeRate, SalaryRow
 pytestmark = pytest.mark.django_db
 
 URL = reverse("careers:salaries", args=["backend-developer"])
-HTMX = {"HX-Request": "true"}
+HTMX = {"HX-Request": "true", "HX-Target": "comparison"}
 
 
 def page(client, **params):
@@ -18,9 +18,9 @@ def page(client, **params):
 
 
 def figures_table(html: str) -> str:
-    """The chart's text alternative: the table captioned with the chart's figures."""
+    """The chart's text alternative: the table labelled as the chart's figures."""
     match = re.search(
-        r'<table class="figures">\s*<caption id="figures-caption">.*?</table>', html, re.S
+        r'<table class="figures" aria-labelledby="figures-caption">.*?</table>', html, re.S
     )
     assert match, "the chart's figures table is missing"
     return match.group(0)
@@ -133,7 +133,8 @@ def test_caveats_name_the_years_cost_of_living_the_assumed_currency_and_the_docu
 def test_page_lists_the_rates_it_used_with_their_source(client, loaded):
     _, html = page(client)
     assert "Exchange rates used" in html
-    assert "89.2605" in html
+    assert '<td class="amount">89.2605</td>' in html
+    assert '<td class="amount">1.6859</td>' in html
     assert "European Central Bank" in html
 
 
@@ -153,8 +154,13 @@ def test_responses_vary_on_the_htmx_header(client, loaded):
 
 
 def test_htmx_history_restore_gets_the_whole_page(client, loaded):
-    response = client.get(URL, headers={**HTMX, "HX-History-Restore-Request": "true"})
-    assert "<html" in response.content.decode()
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert "<html" in client.get(URL, headers=headers).content.decode()
+
+
+def test_boosted_navigation_to_the_page_gets_the_whole_page(client, loaded):
+    headers = {"HX-Request": "true", "HX-Boosted": "true", "HX-Target": "main"}
+    assert "<html" in client.get(URL, headers=headers).content.decode()
 
 
 def test_form_is_a_plain_get_form_that_htmx_enhances(client, loaded):
