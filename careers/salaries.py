@@ -252,6 +252,7 @@ def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
         "periods": sorted({row.row.get_period_display() for row in compared}),
         "caveats": caveats(tables),
         "rate_days": [day for _, day in rate_days],
+        "latest_rates_date": book.days[-1].date if book else None,
     }
     status = HTTPStatus.BAD_REQUEST if notices else HTTPStatus.OK
     # Boosted navigation and history restores need the whole page; only the form asks for less.

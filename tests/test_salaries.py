@@ -64,6 +64,7 @@ def test_latest_rates_convert_every_table_with_the_newest_day_and_say_so(client,
     _, html = page(client, currency="EUR", rates="latest")
     assert html.count(f"Converted with the exchange rates of {latest:%-d %B %Y}, the latest") == 2
     assert "the latest exchange rates held" in html
+    assert f"The latest rates held ({latest:%-d %B %Y})</label>" in html
 
 
 @pytest.mark.parametrize("currency", Currency.values)
@@ -171,6 +172,7 @@ def test_form_is_a_plain_get_form_that_htmx_enhances(client, loaded):
     assert f'hx-get="{URL}"' in form
     assert 'hx-trigger="change, submit"' in form
     assert 'hx-push-url="true"' in form
+    assert 'hx-sync="this:replace"' in form
     assert '<button type="submit">' in html
 
 
