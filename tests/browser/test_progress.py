@@ -1,0 +1,189 @@
+"""Marking items in a real browser, with and without JavaScript; merging, export and import;
+the progress and account pages pass axe-core and fit a 320 px screen."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from careers.models import ChecklistItem
+from progress.models import Progress, ShareLink, roadmap_order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a-long-password-1"
+SKILL = "programming-languages"
+
+
+def first_step_item() -> ChecklistItem:
+    return roadmap_order(ChecklistItem.objects.current())[0]
+
+
+def sign_in(page, site: str, username: str = "ada") -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button")
+    page.wait_for_url(f"{site}/dashboard/")
+
+
+def test_marking_an_item_with_javascript_updates_every_summary_in_place(site, page):
+    item = first_step_item()
+    step = item.section.step
+    page.goto(f"{site}{step.get_absolute_url()}")
+    counter = page.locator(f"#step-counter-{step.slug}")
+    assert counter.inner_text().startswith("0 of ")
+    assert "0%" in page.locator("#overall-progress").inner_text()
+    page.evaluate("window.notReloaded = true")
+
+    page.locator(f"#item-{item.slug} button[value=done]").click()
+
+    page.wait_for_selector(f"#status-{item.slug}-done[aria-pressed=true]")
+    expect(counter).to_have_text(re.compile(r"^1 of "))
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.activeElement.id") == f"status-{item.slug}-done"
+    assert Progress.objects.get(item=item).status == "done"
+
+
+def test_marking_a_skill_on_the_overview_with_javascript_updates_the_overall_bar(site, page):
+    page.goto(f"{site}/backend-developer/")
+    page.evaluate("window.notReloaded = true")
+
+    page.locator(f"#item-{SKILL} button[value=learning]").click()
+
+    page.wait_for_selector(f"#status-{SKILL}-learning[aria-pressed=true]")
+    page.locator(f"#item-{SKILL} button[value=skipped]").click()
+    expect(page.locator("#overall-progress")).to_contain_text("1 skipped")
+    assert page.evaluate("window.notReloaded") is True
+    assert Progress.objects.get().status == "skipped"
+
+
+def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_without_js):
+    page = page_without_js
+    page.goto(f"{site}/backend-developer/skills/")
+
+    page.locator(f"#item-{SKILL} button[value=done]").click()
+
+    page.wait_for_url(f"{site}/backend-developer/skills/#item-{SKILL}")
+    assert page.locator(f"#status-{SKILL}-done").get_attribute("aria-pressed") == "true"
+    assert "1 of " in page.locator("#overall-progress").inner_text()
+
+
+def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/progress/items/{item.pk}/")
+    page.evaluate("window.notReloaded = true")
+
+    page.fill("#id_note", "Python first")
+    page.click("#note-form button")
+
+    page.wait_for_selector("#note-form .saved:has-text('Saved.')")
+    assert page.evaluate("window.notReloaded") is True
+    assert Progress.objects.get(item=item).note == "Python first"
+
+
+def test_what_a_visitor_marked_joins_the_account_they_sign_up_for(site, page):
+    page.goto(f"{site}/backend-developer/")
+    page.locator(f"#item-{SKILL} button[value=done]").click()
+    page.wait_for_selector(f"#status-{SKILL}-done[aria-pressed=true]")
+
+    page.goto(f"{site}/accounts/signup/")
+    page.fill("#id_username", "grace")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("main form button")
+    page.wait_for_url(f"{site}/dashboard/")
+
+    assert "Programming Languages" in page.locator("main").inner_text()
+    record = Progress.objects.get()
+    assert (record.user.username, record.status, record.session_key) == ("grace", "done", "")
+
+
+def test_export_then_import_restores_the_same_progress(site, page, tmp_path):
+    user = User.objects.create_user("ada", "", PASSWORD)
+    sign_in(page, site)
+    page.goto(f"{site}/backend-developer/")
+    for slug, status in ((SKILL, "done"), ("database-management", "skipped")):
+        page.locator(f"#item-{slug} button[value={status}]").click()
+        page.wait_for_selector(f"#status-{slug}-{status}[aria-pressed=true]")
+    before = set(Progress.objects.filter(user=user).values_list("item_id", "status", "note"))
+
+    page.goto(f"{site}/dashboard/")
+    with page.expect_download() as download:
+        page.click("text=JSON")
+    saved = tmp_path / "progress.json"
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["format"] == "roadmap-progress"
+
+    page.goto(f"{site}/dashboard/backend-developer/reset/")
+    page.click("button.danger")
+    page.wait_for_url(f"{site}/dashboard/backend-developer/")
+    assert not Progress.objects.filter(user=user).exists()
+
+    page.goto(f"{site}/progress/import/")
+    page.set_input_files("#id_file", saved)
+    page.click("main form button")
+    page.wait_for_url(f"{site}/dashboard/")
+
+    assert "Imported 2 items." in page.locator("main").inner_text()
+    assert (
+        set(Progress.objects.filter(user=user).values_list("item_id", "status", "note")) == before
+    )
+
+
+def own_pages(site: str) -> list[str]:
+    """Every progress and account page, with a signed-in account that has progress and a share."""
+    user = User.objects.create_user("ada", "ada@example.org", PASSWORD)
+    item = ChecklistItem.objects.get(slug=SKILL)
+    Progress.objects.create(user=user, item=item, status="learning", note="A note")
+    Progress.objects.create(user=user, item=first_step_item(), status="done")
+    link = ShareLink.objects.create(user=user)
+    return [
+        "/dashboard/",
+        "/dashboard/backend-developer/",
+        "/dashboard/backend-developer/reset/",
+        f"/progress/items/{item.pk}/",
+        "/progress/import/",
+        "/progress/share/",
+        link.get_absolute_url(),
+        "/accounts/",
+        "/accounts/password/",
+        "/accounts/delete/",
+    ]
+
+
+PUBLIC_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/sent/",
+    "/accounts/deleted/",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_progress_and_account_pages_pass_axe(site, page, axe, scheme):
+    page.emulate_media(color_scheme=scheme)
+    for path in PUBLIC_PAGES:
+        page.goto(site + path)
+        assert axe(page) == [], path
+    pages = own_pages(site)
+    sign_in(page, site)
+    for path in pages:
+        page.goto(site + path)
+        assert axe(page) == [], path
+
+
+def test_progress_and_account_pages_fit_a_320_pixel_screen(site, phone_page):
+    page = phone_page
+    for path in PUBLIC_PAGES:
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    pages = own_pages(site)
+    sign_in(page, site)
+    for path in pages:
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
