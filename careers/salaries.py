@@ -35,8 +35,8 @@ PARAMETER_NAMES = {"currency": "currency", "rates": "exchange rates", "sort": "s
 
 
 def read_options(query: QueryDict) -> tuple[dict[str, str], list[str]]:
-    """The visitor's choices, with the default for each one left out, and a notice for each one
-    that is not on offer."""
+    """The visitor's choices, the default standing in for any missing or unknown one, and a
+    notice for each unknown one."""
     options, notices = {}, []
     for name, choices in CHOICES.items():
         value = query.get(name, "").strip()
@@ -49,8 +49,8 @@ def read_options(query: QueryDict) -> tuple[dict[str, str], list[str]]:
         else:
             options[name] = DEFAULTS[name]
             notices.append(
-                f"“{value[:40]}” is not a {PARAMETER_NAMES[name]} this page offers, so it shows "
-                f"{choices[DEFAULTS[name]]} instead. The choices are: {', '.join(choices)}."
+                f"“{value[:40]}” is not one of the choices for {PARAMETER_NAMES[name]}, so this "
+                f"shows {choices[DEFAULTS[name]]} instead. The choices are: {', '.join(choices)}."
             )
     return options, notices
 
@@ -228,10 +228,7 @@ def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
     tables = [
         convert_table(table, series, book, currency, options["rates"])
         for series, table in enumerate(
-            SalaryTable.objects.filter(career=career)
-            .order_by("position")
-            .prefetch_related("rows", "sources"),
-            1,
+            career.salarytable_set.order_by("position").prefetch_related("rows", "sources"), 1
         )
     ]
     compared = [row for t in tables for row in t.rows if row.converted]

@@ -185,9 +185,12 @@ def test_currency_code_is_read_in_any_case(client, loaded):
 @pytest.mark.parametrize(
     ("params", "named"),
     [
-        ({"currency": "XYZ"}, "“XYZ” is not a currency"),
-        ({"sort": "salary; drop table"}, "“salary; drop table” is not a sort order"),
-        ({"rates": "yesterday"}, "“yesterday” is not a exchange rates"),
+        ({"currency": "XYZ"}, "“XYZ” is not one of the choices for currency"),
+        (
+            {"sort": "salary; drop table"},
+            "“salary; drop table” is not one of the choices for sort order",
+        ),
+        ({"rates": "yesterday"}, "“yesterday” is not one of the choices for exchange rates"),
     ],
 )
 def test_unknown_choice_answers_400_with_a_notice_and_the_default_view(
@@ -199,6 +202,22 @@ def test_unknown_choice_answers_400_with_a_notice_and_the_default_view(
     assert named in html
     assert '<option value="INR" selected>' in html
     assert "<svg" in html
+
+
+@pytest.mark.parametrize(
+    "value", ["\x00", "€", "EUR EUR", "💸" * 200, "own;latest", "<script>alert(1)</script>"]
+)
+@pytest.mark.parametrize("name", ["currency", "rates", "sort"])
+def test_odd_values_never_break_the_page(client, loaded, name, value):
+    response, html = page(client, **{name: value})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "<script>alert" not in html
+
+
+def test_empty_choices_mean_the_defaults(client, loaded):
+    response, html = page(client, currency="", rates="", sort="")
+    assert response.status_code == HTTPStatus.OK
+    assert '<option value="INR" selected>' in html
 
 
 def test_long_garbage_is_cut_short_in_the_notice(client, loaded):
