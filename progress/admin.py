@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Progress
+from .models import Goal, Progress, ShareLink
 
 
 @admin.register(Progress)
@@ -9,3 +9,19 @@ class ProgressAdmin(admin.ModelAdmin):
     list_filter = ("status", "item__career")
     search_fields = ("user__username", "item__title")
     raw_id_fields = ("user", "item")
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ("career", "user", "target_date", "updated_at")
+    list_filter = ("career",)
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("token",)
