@@ -15,6 +15,8 @@ from django.dispatch import receiver
 VERSION_KEY = "careers:content-version"
 # Fragments of an old version are never read again; this only bounds how long they linger.
 FRAGMENT_SECONDS = 24 * 60 * 60
+# Whole pages are kept per visitor, so for a shorter time.
+PAGE_SECONDS = 10 * 60
 
 
 def content_version() -> str:

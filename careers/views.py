@@ -8,10 +8,14 @@ version. A request then reads only the visitor's progress.
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from http import HTTPStatus
 
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -24,10 +28,10 @@ from django.views.decorators.vary import vary_on_headers
 from progress.models import Progress, Summary
 
 from . import models as content
-from .models import Career, ChecklistItem, Source
+from .models import Career, ChecklistItem, Source, SourceReference
 from .search import MAX_QUERY_LENGTH, citing_items
 from .search import search as run_search
-from .signals import FRAGMENT_SECONDS, content_version
+from .signals import FRAGMENT_SECONDS, PAGE_SECONDS, content_version
 
 # An HTMX request that targets one of these element ids gets only that fragment of the page.
 FRAGMENTS = {"main": "main", "search-results": "results", "faq-list": "faq-list"}
@@ -174,7 +178,14 @@ class ContentMemo:
 
     @shared
     def sources(self) -> dict[int, Source]:
-        return {source.pk: source for source in Source.objects.prefetch_related("references")}
+        return {source.pk: source for source in Source.objects.all()}
+
+    @shared
+    def references(self) -> dict[int, list[SourceReference]]:
+        grouped: dict[int, list[SourceReference]] = defaultdict(list)
+        for reference in SourceReference.objects.all():
+            grouped[reference.source_id].append(reference)
+        return grouped
 
     @shared
     def citing(self) -> dict:
@@ -225,98 +236,148 @@ def _with_counts(steps: list[content.Step], statuses: dict[int, str]) -> list[co
     return counted
 
 
-def _progress(request: HttpRequest, roadmap: Roadmap) -> tuple[dict[int, str], Summary]:
-    statuses = Progress.objects.statuses(request, roadmap.career)
-    return statuses, Summary.of(roadmap.item_ids, statuses)
+def _page_key(request: HttpRequest, template: str, statuses: dict[int, str]) -> str | None:
+    """What a rendered page depends on beyond the content: None when it must not be reused.
+
+    A page differs between visitors only by their progress, their session or account (the
+    account links) and their CSRF token (in the page's forms); pending messages are shown once.
+    """
+    csrf_secret = request.META.get("CSRF_COOKIE")
+    if not csrf_secret or get_messages(request):
+        return None
+    parts = (
+        template,
+        request.get_full_path(),
+        request.session.session_key or "",
+        csrf_secret,
+        repr(sorted(statuses.items())),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"careers:page:{current_content().version}:{digest}"
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict, status: int = HTTPStatus.OK
+    request: HttpRequest,
+    template: str,
+    context: Callable[[], dict],
+    statuses: dict[int, str] | None = None,
+    status: int = HTTPStatus.OK,
 ) -> HttpResponse:
-    """The page, or for an HTMX request only the fragment it targets."""
+    """The page, or for an HTMX request only the fragment it targets.
+
+    A visitor who comes back to a page they have seen, with the same progress, gets it from the
+    cache: the request then costs the session and progress lookups and nothing else.
+    """
     htmx = request.htmx
     if htmx and not htmx.boosted and not htmx.history_restore_request:
         template += "#" + FRAGMENTS.get(htmx.target or "", "main")
-    context.setdefault("version", current_content().version)
-    context["fragment_seconds"] = FRAGMENT_SECONDS
-    return render(request, template, context, status=status)
+    key = _page_key(request, template, statuses or {}) if status == HTTPStatus.OK else None
+    if key and (html := cache.get(key)) is not None:
+        return HttpResponse(html)
+    values = context()
+    values.setdefault("version", current_content().version)
+    values["fragment_seconds"] = FRAGMENT_SECONDS
+    response = render(request, template, values, status=status)
+    if key:
+        cache.set(key, response.content.decode(), PAGE_SECONDS)
+    return response
 
 
-def _career_context(request: HttpRequest, career_slug: str, page: str) -> dict:
-    roadmap = current_content().roadmap(career_slug)
-    return {"roadmap": roadmap, "career": roadmap.career, "page": page}
+def _roadmap(career_slug: str) -> Roadmap:
+    return current_content().roadmap(career_slug)
+
+
+def _statuses(request: HttpRequest, roadmap: Roadmap) -> dict[int, str]:
+    return Progress.objects.statuses(request, roadmap.career)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def home(request: HttpRequest) -> HttpResponse:
-    careers = list(current_content().careers.values())
-    context = {"careers": careers, "page": "home", "title": "Career roadmaps"}
+    def context() -> dict:
+        careers = list(current_content().careers.values())
+        return {"careers": careers, "page": "home", "title": "Career roadmaps"}
+
     return _render(request, "careers/home.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def overview(request: HttpRequest, career_slug: str) -> HttpResponse:
-    context = _career_context(request, career_slug, "overview")
-    roadmap = context["roadmap"]
-    statuses, summary = _progress(request, roadmap)
-    context.update(
-        title=f"How to become a {roadmap.career.title}",
-        description=roadmap.career.tagline,
-        steps=_with_counts(roadmap.steps, statuses),
-        skills=_with_status(roadmap.skills, statuses),
-        requirements=_with_status(roadmap.requirements, statuses),
-        summary=summary,
-    )
-    return _render(request, "careers/overview.html", context)
+    roadmap = _roadmap(career_slug)
+    statuses = _statuses(request, roadmap)
+
+    def context() -> dict:
+        return {
+            "roadmap": roadmap,
+            "career": roadmap.career,
+            "page": "overview",
+            "title": f"How to become a {roadmap.career.title}",
+            "description": roadmap.career.tagline,
+            "steps": _with_counts(roadmap.steps, statuses),
+            "skills": _with_status(roadmap.skills, statuses),
+            "requirements": _with_status(roadmap.requirements, statuses),
+            "summary": Summary.of(roadmap.item_ids, statuses),
+        }
+
+    return _render(request, "careers/overview.html", context, statuses)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def step(request: HttpRequest, career_slug: str, step_slug: str) -> HttpResponse:
-    context = _career_context(request, career_slug, "steps")
-    roadmap = context["roadmap"]
+    roadmap = _roadmap(career_slug)
     roadmap.rendered_checklist  # noqa: B018 -- the step's items are shown with their HTML
     steps = roadmap.steps
     position = next((n for n, step in enumerate(steps) if step.slug == step_slug), None)
     if position is None:
         raise Http404("No step with that name.")
-    statuses, summary = _progress(request, roadmap)
-    current = _with_counts([steps[position]], statuses)[0]
-    sections = []
-    for section in current.section_list:
-        section = copy.copy(section)
-        section.checklist = _with_status(section.item_list, statuses)
-        sections.append(section)
-    context.update(
-        title=f"Step {current.position}: {current.title} · {roadmap.career.title}",
-        description=current.summary,
-        step=current,
-        number=position + 1,
-        sections=sections,
-        previous=steps[position - 1] if position else None,
-        next=steps[position + 1] if position + 1 < len(steps) else None,
-        summary=summary,
-    )
-    return _render(request, "careers/step.html", context)
+    statuses = _statuses(request, roadmap)
+
+    def context() -> dict:
+        current = _with_counts([steps[position]], statuses)[0]
+        sections = []
+        for section in current.section_list:
+            section = copy.copy(section)
+            section.checklist = _with_status(section.item_list, statuses)
+            sections.append(section)
+        return {
+            "roadmap": roadmap,
+            "career": roadmap.career,
+            "page": "steps",
+            "title": f"Step {position + 1}: {current.title} · {roadmap.career.title}",
+            "description": current.summary,
+            "step": current,
+            "number": position + 1,
+            "sections": sections,
+            "previous": steps[position - 1] if position else None,
+            "next": steps[position + 1] if position + 1 < len(steps) else None,
+            "summary": Summary.of(roadmap.item_ids, statuses),
+        }
+
+    return _render(request, "careers/step.html", context, statuses)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def skills(request: HttpRequest, career_slug: str) -> HttpResponse:
-    context = _career_context(request, career_slug, "skills")
-    roadmap = context["roadmap"]
-    statuses, summary = _progress(request, roadmap)
-    context.update(
-        title=f"Skills and requirements · {roadmap.career.title}",
-        description=f"The skills and requirements to become a {roadmap.career.title}, "
-        "as a checklist.",
-        skills=_with_status(roadmap.skills, statuses),
-        requirements=_with_status(roadmap.requirements, statuses),
-        summary=summary,
-    )
-    return _render(request, "careers/skills.html", context)
+    roadmap = _roadmap(career_slug)
+    statuses = _statuses(request, roadmap)
+
+    def context() -> dict:
+        title = roadmap.career.title
+        return {
+            "roadmap": roadmap,
+            "career": roadmap.career,
+            "page": "skills",
+            "title": f"Skills and requirements · {title}",
+            "description": f"The skills and requirements to become a {title}, as a checklist.",
+            "skills": _with_status(roadmap.skills, statuses),
+            "requirements": _with_status(roadmap.requirements, statuses),
+            "summary": Summary.of(roadmap.item_ids, statuses),
+        }
+
+    return _render(request, "careers/skills.html", context, statuses)
 
 
 def _faq_matches(faq: content.Faq, words: list[str]) -> bool:
@@ -327,52 +388,68 @@ def _faq_matches(faq: content.Faq, words: list[str]) -> bool:
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def faqs(request: HttpRequest, career_slug: str) -> HttpResponse:
-    context = _career_context(request, career_slug, "faqs")
-    roadmap = context["roadmap"]
+    roadmap = _roadmap(career_slug)
     query = request.GET.get("q", "").strip()
-    status = HTTPStatus.OK
-    faqs = roadmap.faqs
-    if len(query) > MAX_QUERY_LENGTH:
-        status = HTTPStatus.BAD_REQUEST
-        context["error"] = f"Filter words can be at most {MAX_QUERY_LENGTH} characters long."
-    elif query:
-        words = query.lower().split()
-        faqs = [faq for faq in faqs if _faq_matches(faq, words)]
-    context.update(
-        title=f"Questions and answers · {roadmap.career.title}",
-        description=f"Common questions about becoming a {roadmap.career.title}, "
-        "with each source's answer.",
-        query=query,
-        faqs=faqs,
-        filtered=bool(query) and status == HTTPStatus.OK,
-        reconstructed=any(faq.question_reconstructed for faq in roadmap.faqs),
-    )
+    too_long = len(query) > MAX_QUERY_LENGTH
+
+    def context() -> dict:
+        faqs = roadmap.faqs
+        if query and not too_long:
+            words = query.lower().split()
+            faqs = [faq for faq in faqs if _faq_matches(faq, words)]
+        title = roadmap.career.title
+        return {
+            "roadmap": roadmap,
+            "career": roadmap.career,
+            "page": "faqs",
+            "title": f"Questions and answers · {title}",
+            "description": f"Common questions about becoming a {title}, with each source's answer.",
+            "query": query,
+            "faqs": faqs,
+            "filtered": bool(query) and not too_long,
+            "error": f"Filter words can be at most {MAX_QUERY_LENGTH} characters long."
+            if too_long
+            else "",
+            "reconstructed": any(faq.question_reconstructed for faq in roadmap.faqs),
+        }
+
+    status = HTTPStatus.BAD_REQUEST if too_long else HTTPStatus.OK
     return _render(request, "careers/faqs.html", context, status=status)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def market(request: HttpRequest, career_slug: str) -> HttpResponse:
-    context = _career_context(request, career_slug, "market")
-    roadmap = context["roadmap"]
-    context.update(
-        title=f"Job market and benefits · {roadmap.career.title}",
-        description=f"Market figures, benefits, tools and trends for a {roadmap.career.title}.",
-    )
+    roadmap = _roadmap(career_slug)
+
+    def context() -> dict:
+        title = roadmap.career.title
+        return {
+            "roadmap": roadmap,
+            "career": roadmap.career,
+            "page": "market",
+            "title": f"Job market and benefits · {title}",
+            "description": f"Market figures, benefits, tools and trends for a {title}.",
+        }
+
     return _render(request, "careers/market.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def sources(request: HttpRequest) -> HttpResponse:
-    memo = current_content()
-    context = {
-        "title": "Sources",
-        "description": "The documents every fact on this site comes from, and what cites them.",
-        "page": "sources",
-        "version": memo.version,
-        "entries": [(source, memo.citing.get(source.pk, [])) for source in memo.sources.values()],
-    }
+    def context() -> dict:
+        memo = current_content()
+        return {
+            "title": "Sources",
+            "description": "The documents every fact on this site comes from, and what cites them.",
+            "page": "sources",
+            "entries": [
+                (source, memo.references.get(source.pk, []), memo.citing.get(source.pk, []))
+                for source in memo.sources.values()
+            ],
+        }
+
     return _render(request, "careers/sources.html", context)
 
 
@@ -380,21 +457,26 @@ def sources(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-Boosted")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    context: dict = {
-        "title": f"Search: {query}" if query else "Search",
-        "description": "Search the steps, skills, FAQs, facts and sources.",
-        "page": "search",
-        "query": query,
-        "max_length": MAX_QUERY_LENGTH,
-    }
-    status = HTTPStatus.OK
-    if len(query) > MAX_QUERY_LENGTH:
-        status = HTTPStatus.BAD_REQUEST
-        context["error"] = (
-            f"That search is {len(query)} characters long; please use at most {MAX_QUERY_LENGTH}."
-        )
-    elif query:
-        context["results"] = run_search(query)
+    too_long = len(query) > MAX_QUERY_LENGTH
+
+    def context() -> dict:
+        values: dict = {
+            "title": f"Search: {query}" if query else "Search",
+            "description": "Search the steps, skills, FAQs, facts and sources.",
+            "page": "search",
+            "query": query,
+            "max_length": MAX_QUERY_LENGTH,
+        }
+        if too_long:
+            values["error"] = (
+                f"That search is {len(query)} characters long; "
+                f"please use at most {MAX_QUERY_LENGTH}."
+            )
+        elif query:
+            values["results"] = run_search(query)
+        return values
+
+    status = HTTPStatus.BAD_REQUEST if too_long else HTTPStatus.OK
     return _render(request, "careers/search.html", context, status=status)
 
 

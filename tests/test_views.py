@@ -1,0 +1,289 @@
+import re
+from http import HTTPStatus
+
+import pytest
+from django.template import loader
+from django.test import RequestFactory
+from django.utils.html import escape
+
+from careers.models import Career, ChecklistItem, Faq, Source, Step
+from careers.signals import bump_content_version
+from careers.views import server_error
+from progress.models import Progress
+
+pytestmark = pytest.mark.django_db
+
+CAREER = "/backend-developer/"
+PAGES = [
+    "/",
+    CAREER,
+    CAREER + "steps/determine-your-timeline/",
+    CAREER + "steps/find-a-job/",
+    CAREER + "steps/ace-the-interview/",
+    CAREER + "skills/",
+    CAREER + "faqs/",
+    CAREER + "market/",
+    "/sources/",
+    "/search/",
+    "/search/?q=database",
+]
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def visitor_with_progress(client, slugs_and_statuses: dict[str, str]) -> None:
+    session = client.session
+    session["visited"] = True
+    session.save()
+    for slug, status in slugs_and_statuses.items():
+        item = ChecklistItem.objects.get(slug=slug)
+        Progress.objects.create(session_key=session.session_key, item=item, status=status)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_public_page_has_a_title_a_description_and_one_level_one_heading(client, loaded, url):
+    response = client.get(url)
+    html = text(response)
+    assert response.status_code == HTTPStatus.OK
+    assert html.count("<h1") == 1
+    assert re.search(r"<title>[^<]+ · Roadmap</title>|<title>Roadmap</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
+    assert '<main id="main"' in html and 'class="skip-link" href="#main"' in html
+    assert "style=" not in html and "<script>" not in html
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_stays_within_ten_queries_for_a_visitor_with_progress(
+    client, loaded, url, django_assert_max_num_queries
+):
+    visitor_with_progress(client, {"programming-language": "done", "build-portfolio": "learning"})
+    bump_content_version()
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == HTTPStatus.OK
+    with django_assert_max_num_queries(2):
+        assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_home_lists_the_careers_with_a_way_in(client, loaded):
+    html = text(client.get("/"))
+    assert 'href="/backend-developer/"' in html
+    assert escape(Career.objects.get().tagline) in html
+    assert 'action="/search/"' in html
+
+
+def test_overview_lists_the_steps_in_their_order_in_an_ordered_list(client, loaded):
+    html = text(client.get(CAREER))
+    steps = list(Step.objects.order_by("position"))
+    positions = [html.index(escape(step.title)) for step in steps]
+    assert positions == sorted(positions)
+    assert '<ol class="steps">' in html
+    for step in steps:
+        assert f'href="/backend-developer/steps/{step.slug}/"' in html
+        assert f'hx-get="/backend-developer/steps/{step.slug}/"' in html
+
+
+def test_overview_says_what_the_sources_lost_about_the_steps(client, loaded):
+    html = text(client.get(CAREER))
+    note = Career.objects.get().steps_note
+    assert "promises five steps" in note
+    assert escape(note) in html
+
+
+def test_overview_shows_duties_requirements_skills_and_both_timelines_each_cited(client, loaded):
+    html = text(client.get(CAREER))
+    for anchor in ("timeline-knowledgehut-estimate", "timeline-upgrad-estimate"):
+        start = html.index(f'id="{anchor}"')
+        assert "/sources/#source-" in html[start : html.index("</li>", start)]
+    assert "6–12 months" in html and "6 months to 2 years" in html
+    assert 'id="duty-design-and-build-websites"' in html
+    assert 'id="item-programming-language"' in html and 'id="item-api-development"' in html
+    assert 'href="/sources/#source-knowledgehut-2023">KnowledgeHut 2023</a>' in html
+    assert 'href="/sources/#source-upgrad-2025">upGrad 2025</a>' in html
+
+
+def test_overview_counts_each_steps_items_and_the_visitors_progress(client, loaded):
+    done = {"research-target-companies": "done", "compare-industries": "done"}
+    visitor_with_progress(client, done)
+    response = client.get(CAREER)
+    find_a_job = next(s for s in response.context["steps"] if s.slug == "find-a-job")
+    assert (find_a_job.done_count, find_a_job.item_count) == (2, 5)
+    assert response.context["summary"].done == 2
+    assert response.context["summary"].total == ChecklistItem.objects.current().count()
+    statuses = {item.slug: item.status for item in response.context["requirements"]}
+    assert set(statuses.values()) == {"not-started"}
+
+
+def test_a_visitor_sees_their_own_progress_and_its_changes_not_anothers(client, loaded):
+    from django.test import Client
+
+    visitor_with_progress(client, {"programming-language": "done"})
+    client.get(CAREER)
+    assert client.get(CAREER).status_code == HTTPStatus.OK  # now from the cache
+    Progress.objects.filter(item__slug="programming-language").update(status="learning")
+    response = client.get(CAREER)
+    statuses = {item.slug: item.status for item in response.context["requirements"]}
+    assert statuses["programming-language"] == "learning"
+
+    other = Client()
+    other.get("/")
+    response = other.get(CAREER)
+    statuses = {item.slug: item.status for item in response.context["requirements"]}
+    assert statuses["programming-language"] == "not-started"
+
+
+def test_a_content_change_shows_at_once_on_cached_pages(client, loaded):
+    client.get("/")
+    assert "Determine your ideal timeline" in text(client.get(CAREER))
+    step = Step.objects.get(slug="determine-your-timeline")
+    step.title = "Work out how long you need"
+    step.save()
+    html = text(client.get(CAREER))
+    assert "Work out how long you need" in html
+    assert "Determine your ideal timeline" not in html
+
+
+def test_step_page_shows_every_section_its_items_and_the_neighbouring_steps(client, loaded):
+    html = text(client.get(CAREER + "steps/find-a-job/"))
+    for section in ("where-and-how", "top-companies", "job-outlook", "best-locations"):
+        assert f'id="{section}"' in html
+    assert 'id="top-industries"' in html
+    assert 'id="item-research-local-job-market"' in html
+    assert 'rel="prev" href="/backend-developer/steps/build-portfolio-resume/"' in html
+    assert 'rel="next" href="/backend-developer/steps/ace-the-interview/"' in html
+    assert "step 3 of 4" in html
+
+
+def test_interview_step_shows_the_six_tips_and_leads_back_to_the_roadmap(client, loaded):
+    html = text(client.get(CAREER + "steps/ace-the-interview/"))
+    assert html.count('<span class="kind">Tip: </span>') == 6
+    assert 'rel="next"' not in html
+    assert "Back to the roadmap" in html
+
+
+def test_retired_items_are_not_shown(client, loaded):
+    item = ChecklistItem.objects.get(slug="debugging-tools")
+    item.retired = True
+    item.save()
+    assert 'id="item-debugging-tools"' not in text(client.get(CAREER + "skills/"))
+    assert 'id="item-debugging-tools"' not in text(client.get(CAREER))
+
+
+def test_skills_page_says_the_text_under_each_skill_heading_was_lost(client, loaded):
+    html = text(client.get(CAREER + "skills/"))
+    skills = ChecklistItem.objects.filter(kind="skill")
+    assert html.count("the text under its heading was lost") == skills.count() == 7
+    assert 'id="item-programming-language"' in html
+
+
+def test_faqs_are_deep_linkable_details_with_reconstructed_questions_marked(client, loaded):
+    html = text(client.get(CAREER + "faqs/"))
+    assert html.count('<details class="faq"') == Faq.objects.count()
+    for faq in Faq.objects.all():
+        start = html.index(f'<details class="faq" id="{faq.slug}">')
+        entry = html[start : html.index("</details>", start)]
+        assert ("question reconstructed</span>" in entry) == faq.question_reconstructed
+    assert 'id="faq-filter"' in html and 'method="get"' in html
+
+
+def test_faq_filter_works_without_javascript(client, loaded):
+    html = text(client.get(CAREER + "faqs/", {"q": "Degree  BOOTCAMP"}))
+    shown = re.findall(r'<details class="faq" id="([^"]+)"', html)
+    assert shown == [
+        "is-a-degree-required-upgrad",
+        "can-i-start-as-a-backend-developer-knowledgehut",
+    ]
+    assert "2 of 15 questions match" in html
+
+
+def test_an_over_long_faq_filter_is_refused_with_a_message(client, loaded):
+    response = client.get(CAREER + "faqs/", {"q": "x" * 101})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "at most 100 characters" in text(response)
+
+
+def test_market_page_shows_facts_benefits_tools_by_category_and_trends(client, loaded):
+    html = text(client.get(CAREER + "market/"))
+    start = html.index('id="fact-bls-web-developer-growth"')
+    fact = html[start : html.index("</li>", start)]
+    assert "8%" in fact and "2019–2029" in fact and "Bureau of Labor Statistics" in fact
+    assert 'id="benefit-job-security"' in html and 'id="trend-microservices"' in html
+    databases = html.index("<h3>Database</h3>")
+    assert databases < html.index('id="tool-postgresql"') < html.index("<h3>", databases + 1)
+
+
+def test_sources_page_describes_each_document_and_what_cites_it(client, loaded):
+    html = text(client.get("/sources/"))
+    for source in Source.objects.all():
+        assert f'id="source-{source.slug}"' in html
+        assert escape(source.author) in html and source.file_name in html
+        assert f"<dt>{source.date_label}</dt>" in html
+    assert "https://www.statista.com/statistics/1367003/in-demand-it-roles/" in html
+    assert "The article cites no reference list." in html
+    assert 'href="/backend-developer/faqs/#is-a-degree-required-upgrad"' in html
+    assert 'href="/backend-developer/steps/find-a-job/#item-compare-industries"' in html
+    assert 'href="/backend-developer/skills/#item-api-development"' in html
+
+
+@pytest.mark.parametrize(
+    "url", [CAREER, CAREER + "skills/", CAREER + "faqs/", CAREER + "market/", "/sources/"]
+)
+def test_an_htmx_request_gets_only_the_main_fragment(client, loaded, url):
+    full = client.get(url)
+    fragment = client.get(url, headers={"HX-Request": "true", "HX-Target": "main"})
+    assert "<html" in text(full) and "<html" not in text(fragment)
+    assert "<h1" in text(fragment) and "data-title=" in text(fragment)
+    for response in (full, fragment):
+        assert "HX-Request" in response["Vary"]
+
+
+def test_a_boosted_request_gets_the_whole_page(client, loaded):
+    response = client.get(CAREER, headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in text(response)
+    assert "HX-Boosted" in response["Vary"]
+
+
+def test_search_as_you_type_gets_only_the_results(client, loaded):
+    headers = {"HX-Request": "true", "HX-Target": "search-results"}
+    response = client.get("/search/", {"q": "interview"}, headers=headers)
+    html = text(response)
+    assert "<html" not in html and 'id="search-q"' not in html
+    assert "<mark>" in html and "result" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/no-such-career/",
+        CAREER + "steps/no-such-step/",
+        "/no-such-career/faqs/",
+        CAREER + "no-such-page/",
+    ],
+)
+def test_unknown_addresses_get_the_styled_not_found_page(client, loaded, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Page not found" in text(response)
+    assert 'href="/backend-developer/"' in text(response)
+
+
+def test_pages_refuse_other_methods(client, loaded):
+    assert client.post(CAREER).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_the_error_page_needs_neither_a_request_context_nor_the_database(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(0):
+        html = loader.get_template("500.html").render()
+        response = server_error(RequestFactory().get("/"))
+    assert "Something went wrong" in html
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in text(response)
+    assert "Sitemap: http://testserver/sitemap.xml" in text(response)
