@@ -362,6 +362,8 @@ def excerpt(text: str, pattern: re.Pattern) -> str:
     match = pattern.search(text)
     start = max(0, (match.start() if match else 0) - SNIPPET_CHARS // 3)
     start = text.rfind(" ", 0, start) + 1 if start else 0
+    if start + SNIPPET_CHARS >= len(text):
+        return "…" + text[start:]
     end = text.rfind(" ", start, start + SNIPPET_CHARS)
     end = end if end > start else start + SNIPPET_CHARS
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
