@@ -1,0 +1,129 @@
+"""The public pages in Chromium: navigation, filtering and searching as you type, pages without
+JavaScript, a 320 px screen, and axe-core on every page of the sitemap in light and dark mode."""
+
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CAREER = "/backend-developer/"
+
+
+def sitemap_urls(site: str) -> list[str]:
+    xml = urllib.request.urlopen(site + "/sitemap.xml").read().decode()
+    paths = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)</loc>", xml)]
+    assert len(paths) > 10
+    return [site + path for path in paths]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_in_the_sitemap_passes_axe(site, page, axe, scheme):
+    page.emulate_media(color_scheme=scheme)
+    violations = {}
+    for url in sitemap_urls(site):
+        page.goto(url)
+        found = axe(page)
+        if found:
+            violations[url] = found
+    assert violations == {}
+
+
+@pytest.mark.parametrize("path", ["/search/?q=database", CAREER + "faqs/?q=degree", "/nowhere/"])
+def test_pages_off_the_sitemap_pass_axe_in_both_schemes(site, page, axe, path):
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(site + path)
+        assert axe(page) == []
+
+
+def test_every_page_fits_a_320_pixel_screen(site, phone_page):
+    too_wide = {}
+    for url in [*sitemap_urls(site), site + "/search/?q=database"]:
+        phone_page.goto(url)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    assert too_wide == {}
+
+
+def test_home_page_has_one_level_one_heading_and_leads_to_the_career(site, page):
+    page.goto(site + "/")
+    assert page.locator("h1").count() == 1
+    page.get_by_role("link", name="Backend Developer").first.click()
+    expect(page).to_have_url(site + CAREER)
+    expect(page.locator("h1")).to_have_text("How to become a Backend Developer")
+
+
+def test_step_links_load_the_step_into_the_page_and_update_address_and_title(site, page):
+    page.goto(site + CAREER)
+    page.evaluate("window.loadedOnce = true")
+    page.get_by_role("link", name="Step 3: Where and how to find a job").click()
+    expect(page).to_have_url(site + CAREER + "steps/find-a-job/")
+    expect(page.locator("h1")).to_have_text("Where and how to find a job")
+    expect(page).to_have_title(re.compile(r"^Step 3: Where and how to find a job"))
+    # Fetched by HTMX into the same document, not a new page load.
+    assert page.evaluate("window.loadedOnce") is True
+    page.get_by_role("link", name=re.compile("Next step")).click()
+    expect(page.locator("h1")).to_have_text("Ace the interview")
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Where and how to find a job")
+
+
+def test_faqs_filter_as_you_type(site, page):
+    page.goto(site + CAREER + "faqs/")
+    questions = page.locator("details.faq")
+    expect(questions).to_have_count(15)
+    page.get_by_label("Filter the questions").press_sequentially("degree")
+    expect(page.locator("details.faq:visible")).to_have_count(2)
+    expect(page.locator("#faq-count")).to_have_text("2 of 15 questions match.")
+    page.get_by_label("Filter the questions").fill("")
+    page.get_by_label("Filter the questions").dispatch_event("input")
+    expect(page.locator("details.faq:visible")).to_have_count(15)
+
+
+def test_a_link_to_one_question_opens_it(site, page):
+    page.goto(site + CAREER + "faqs/#is-a-degree-required-upgrad")
+    expect(page.locator("#is-a-degree-required-upgrad")).to_have_attribute("open", "")
+
+
+def test_search_as_you_type_shows_marked_results_and_updates_the_address(site, page):
+    page.goto(site + "/search/")
+    page.evaluate("window.loadedOnce = true")
+    page.get_by_label("Words to look for").press_sequentially("interview", delay=20)
+    expect(page.locator("#search-results mark").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/search/\?q=interview$"))
+    expect(page.locator("#search-results")).to_contain_text("Ace the interview")
+    assert page.evaluate("window.loadedOnce") is True
+    page.locator("#search-results").get_by_role("link", name="Ace the interview").first.click()
+    expect(page.locator("h1")).to_have_text("Ace the interview")
+
+
+def test_pages_work_without_javascript(site, page_without_js):
+    page = page_without_js
+    page.goto(site + "/")
+    assert page.locator("h1").count() == 1
+    page.get_by_role("link", name="Backend Developer").first.click()
+    expect(page.locator("h1")).to_have_text("How to become a Backend Developer")
+    page.get_by_role("link", name="Step 4: Ace the interview").click()
+    expect(page).to_have_url(site + CAREER + "steps/ace-the-interview/")
+    page.get_by_role("link", name="FAQs").click()
+    page.get_by_label("Filter the questions").fill("degree")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/faqs/\?q=degree$"))
+    expect(page.locator("details.faq")).to_have_count(2)
+    page.locator("details.faq summary").first.click()
+    expect(page.locator("details.faq").first).to_have_attribute("open", "")
+    page.get_by_role("link", name="Search").first.click()
+    page.get_by_label("Words to look for").fill("postgresql")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#search-results mark").first).to_have_text(re.compile("PostgreSQL", re.I))
+
+
+def test_every_item_links_to_its_source_on_the_sources_page(site, page):
+    page.goto(site + CAREER + "market/")
+    page.locator("#fact-bls-web-developer-growth .cite a").first.click()
+    expect(page).to_have_url(site + "/sources/#source-knowledgehut-2023")
+    expect(page.locator("#source-knowledgehut-2023 h2")).to_be_visible()
