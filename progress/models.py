@@ -8,6 +8,7 @@ from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -105,6 +106,12 @@ class ProgressQuerySet(models.QuerySet):
 
     def of(self, owner: Owner | None):
         return self.filter(**owner.fields) if owner else self.none()
+
+    def abandoned(self):
+        """Progress of anonymous sessions that have ended (expired and cleared, or signed out)."""
+        return self.filter(user__isnull=True).exclude(
+            session_key__in=Session.objects.values("session_key")
+        )
 
     def statuses(self, request, career) -> dict[int, str]:
         """Item id to status for one career, in one query; items never touched are absent."""
@@ -237,6 +244,11 @@ class Summary:
 class GoalQuerySet(models.QuerySet):
     def of(self, owner: Owner | None):
         return self.filter(**owner.fields) if owner else self.none()
+
+    def abandoned(self):
+        return self.filter(user__isnull=True).exclude(
+            session_key__in=Session.objects.values("session_key")
+        )
 
     def merge_session_into(self, session_key: str, user) -> None:
         """An account's own target date wins; else it takes the session's."""

@@ -1,6 +1,7 @@
 """Progress stays whole: one record per owner and item, under concurrency and content reloads."""
 
 import copy
+import io
 import json
 import threading
 from http import HTTPStatus
@@ -181,3 +182,25 @@ def _upload(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("progress.json", content, "application/json")
+
+
+@pytest.mark.django_db
+def test_clearing_ended_sessions_removes_only_their_progress(loaded, client):
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+
+    item = ChecklistItem.objects.current().first()
+    user = User.objects.create_user("ada")
+    Progress.objects.create(user=user, item=item, status="done")
+    mark(client, item, "learning")
+    Progress.objects.create(session_key="ended-session-key", item=item, status="done")
+
+    call_command("clear_visitor_progress", stdout=io.StringIO())
+
+    assert set(Progress.objects.values_list("user", "session_key")) == {
+        (user.pk, ""),
+        (None, client.session.session_key),
+    }
+    Session.objects.all().delete()
+    call_command("clear_visitor_progress", stdout=io.StringIO())
+    assert list(Progress.objects.values_list("user", flat=True)) == [user.pk]
