@@ -262,6 +262,7 @@ def weigh_and_time(env: dict[str, str], seconds: int) -> tuple[list[tuple[str, i
         rates = {
             "static": wrk(static_url, seconds),
             "overview": wrk(overview, seconds, cookie),
+            "faqs": wrk(f"{base}/{CAREER}/faqs/", seconds, cookie),
         }
         rates["static_file"] = static_url.removeprefix(base)
     finally:
@@ -344,6 +345,8 @@ def main() -> None:
                 [f"static file {rates['static_file']}", f"{rates['static']:.0f}"],
                 [f"/{CAREER}/ with a visitor's progress", f"{rates['overview']:.0f}"],
                 ["overview / static", f"{ratio:.2f}"],
+                [f"/{CAREER}/faqs/ (no query once cached)", f"{rates['faqs']:.0f}"],
+                ["FAQs / static", f"{rates['faqs'] / rates['static']:.2f}"],
             ],
         )
     )
