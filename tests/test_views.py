@@ -287,3 +287,17 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in text(response)
     assert "Sitemap: http://testserver/sitemap.xml" in text(response)
+
+
+def test_loading_changed_content_files_shows_at_once(client, loaded, content_copy):
+    from careers.content import load_content
+
+    client.get("/")
+    assert "Ace the interview" in text(client.get(CAREER))
+    path = content_copy / "careers" / "backend-developer.yaml"
+    path.write_text(
+        path.read_text().replace("title: Ace the interview", "title: Pass the interview")
+    )
+    load_content(content_copy)
+    html = text(client.get(CAREER))
+    assert "Pass the interview" in html and "Ace the interview" not in html

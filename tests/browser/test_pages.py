@@ -127,3 +127,13 @@ def test_every_item_links_to_its_source_on_the_sources_page(site, page):
     page.locator("#fact-bls-web-developer-growth .cite a").first.click()
     expect(page).to_have_url(site + "/sources/#source-knowledgehut-2023")
     expect(page.locator("#source-knowledgehut-2023 h2")).to_be_visible()
+
+
+def test_printing_leaves_out_navigation_and_forms_and_opens_every_answer(site, page):
+    page.goto(site + CAREER + "faqs/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("form.filter")).to_be_hidden()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    expect(page.locator("details.faq[open]")).to_have_count(15)
+    expect(page.locator("details.faq .answer").first).to_be_visible()
