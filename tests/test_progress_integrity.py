@@ -9,7 +9,7 @@ from http import HTTPStatus
 import pytest
 import yaml
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -77,11 +77,6 @@ def run_concurrently(clients: list[Client], item: ChecklistItem) -> list[int]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("owner", ["account", "session"])
 def test_40_concurrent_status_changes_leave_one_record_and_no_error(loaded, owner):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite locks the whole database for each write, so it cannot show this race; "
-            "run with DATABASE_URL=postgres://… to test it"
-        )
     item = ChecklistItem.objects.current().first()
     first = Client(raise_request_exception=False)
     if owner == "account":
