@@ -55,9 +55,25 @@ MULTIPLIED = (
 )
 
 
+# Production keeps sessions, statuses and the content version in Redis, shared by all processes.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_ready() -> bool:
+    """Whether REDIS_URL answers; its database is emptied for a clean measurement."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).flushdb()
+    except redis.RedisError:
+        return False
+    return True
+
+
 def environment(database_url: str, static_root: Path) -> dict[str, str]:
     return {
         **os.environ,
+        "REDIS_URL": REDIS_URL if redis_ready() else "",
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -115,13 +131,14 @@ def prepare(database_url: str, content: Path, static_root: Path) -> dict[str, st
 
 def visitor_with_progress():
     """A session whose visitor has marked some checklist items, and its cookie."""
+    from importlib import import_module
+
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
 
     from careers.models import ChecklistItem
     from progress.models import Progress
 
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session["started"] = True
     session.save()
     items = ChecklistItem.objects.current()[:20]
@@ -310,6 +327,8 @@ def main() -> None:
         big = prepare(database("x20"), generated_content(folder, 20), static_root)
         big_counts = child(big, "queries")
 
+    cache = f"Redis at {REDIS_URL}" if real["REDIS_URL"] else "one per process (no Redis answered)"
+    print(f"\nCache: {cache}")
     print("\nQueries per page (a visitor with progress; first request after a content change,")
     print("then the next ones)\n")
     print(
@@ -345,7 +364,7 @@ def main() -> None:
                 [f"static file {rates['static_file']}", f"{rates['static']:.0f}"],
                 [f"/{CAREER}/ with a visitor's progress", f"{rates['overview']:.0f}"],
                 ["overview / static", f"{ratio:.2f}"],
-                [f"/{CAREER}/faqs/ (no query once cached)", f"{rates['faqs']:.0f}"],
+                [f"/{CAREER}/faqs/", f"{rates['faqs']:.0f}"],
                 ["FAQs / static", f"{rates['faqs'] / rates['static']:.2f}"],
             ],
         )

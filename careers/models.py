@@ -562,3 +562,16 @@ CITING_MODELS: dict[type[models.Model], str] = {
     Faq: "career",
     SalaryTable: "career",
 }
+
+
+class ContentRevision(models.Model):
+    """One row whose token changes with every change to the content.
+
+    Every process compares it with the token its cached pages were made under; kept in the
+    database, a change is seen by all processes whatever cache they have.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,42 +1,54 @@
 """The content version: a token that changes whenever content changes, so cached pages refresh.
 
-Rendered fragments and the per-process copy of the content are keyed on it. It lives in the cache,
-so with REDIS_URL every process sees a change at once; with the in-process cache each process keeps
-its own token and the one that made the change refreshes at once.
+Rendered fragments and each process's copy of the content are keyed on it. It is stored in the
+database (ContentRevision), so every process sees a change; each process reads it at most once a
+second, and the process that made a change sees it at once.
 """
 
+import threading
+import time
 import uuid
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-VERSION_KEY = "careers:content-version"
+from .models import ContentRevision
+
 # Fragments of an old version are never read again; this only bounds how long they linger.
 FRAGMENT_SECONDS = 24 * 60 * 60
 # Whole pages are kept per visitor, so for a shorter time.
 PAGE_SECONDS = 10 * 60
+# How long a process trusts the token it last read before reading it again.
+RECHECK_SECONDS = 1.0
+
+_lock = threading.Lock()
+_known: tuple[str, float] | None = None
+
+
+def _remember(token: str) -> str:
+    global _known
+    with _lock:
+        _known = (token, time.monotonic())
+    return token
 
 
 def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or "unversioned"
-    return version
+    known = _known
+    if known and time.monotonic() - known[1] < RECHECK_SECONDS:
+        return known[0]
+    token = ContentRevision.objects.values_list("token", flat=True).first()
+    return _remember(token or "initial")
 
 
 def bump_content_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    token = uuid.uuid4().hex
+    ContentRevision.objects.update_or_create(pk=1, defaults={"token": token})
+    _remember(token)
 
 
 @receiver(post_save)
 @receiver(post_delete)
 @receiver(m2m_changed)
 def content_changed(sender, **kwargs) -> None:
-    if sender._meta.app_label != "careers":
-        return
-    bump_content_version()
-    # A request served before the commit may have cached what it read under the new token.
-    transaction.on_commit(bump_content_version)
+    if sender._meta.app_label == "careers" and sender is not ContentRevision:
+        bump_content_version()

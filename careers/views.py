@@ -15,7 +15,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -272,14 +272,15 @@ def _render(
     if htmx and not htmx.boosted and not htmx.history_restore_request:
         template += "#" + FRAGMENTS.get(htmx.target or "", "main")
     key = _page_key(request, template, statuses or {}) if status == HTTPStatus.OK else None
-    if key and (html := cache.get(key)) is not None:
+    pages = caches["template_fragments"]
+    if key and (html := pages.get(key)) is not None:
         return HttpResponse(html)
     values = context()
     values.setdefault("version", current_content().version)
     values["fragment_seconds"] = FRAGMENT_SECONDS
     response = render(request, template, values, status=status)
     if key:
-        cache.set(key, response.content.decode(), PAGE_SECONDS)
+        pages.set(key, response.content.decode(), PAGE_SECONDS)
     return response
 
 

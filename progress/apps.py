@@ -6,4 +6,4 @@ class ProgressConfig(AppConfig):
     name = "progress"
 
     def ready(self) -> None:
-        from . import accounts  # noqa: F401  (connects the sign-in signal)
+        from . import accounts, signals  # noqa: F401  (connect their signals)

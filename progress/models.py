@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -19,6 +20,20 @@ from careers.models import Career, ChecklistItem
 # in gives the session a new key before the account can take the progress over.
 SESSION_OWNER = "progress_session_key"
 NOTE_MAX_LENGTH = 5000
+STATUSES_SECONDS = 10 * 60
+
+
+def statuses_key(user_id: int | None, session_key: str) -> str:
+    """Where the cache keeps one owner's statuses, by career."""
+    return f"progress:statuses:user:{user_id}" if user_id else f"progress:statuses:{session_key}"
+
+
+def forget_statuses(user_id: int | None, session_key: str) -> None:
+    """Drop an owner's cached statuses now and again once the change is committed, so that a
+    request reading in between cannot keep the old ones."""
+    key = statuses_key(user_id, session_key)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class Status(models.TextChoices):
@@ -79,6 +94,10 @@ class Owner:
         return {"user": self.user, "session_key": self.session_key}
 
     @property
+    def statuses_key(self) -> str:
+        return statuses_key(self.user.pk if self.user else None, self.session_key)
+
+    @property
     def is_account(self) -> bool:
         return self.user is not None
 
@@ -97,12 +116,16 @@ def roadmap_order(queryset):
 
 
 class ProgressQuerySet(models.QuerySet):
-    def owned_by(self, request):
-        """The progress of whoever makes the request: their account, else their session."""
-        if request.user.is_authenticated:
-            return self.filter(user=request.user)
-        key = request.session.session_key
-        return self.filter(user__isnull=True, session_key=key) if key else self.none()
+    def update(self, **changes: Any) -> int:
+        # Saves and deletes drop cached statuses through signals; an update sends none.
+        owners = set(self.values_list("user_id", "session_key"))
+        rows = super().update(**changes)
+        if "user" in changes or "session_key" in changes:
+            user = changes.get("user")
+            owners.add((getattr(user, "pk", user), changes.get("session_key", "")))
+        for user_id, session_key in owners:
+            forget_statuses(user_id, session_key)
+        return rows
 
     def of(self, owner: Owner | None):
         return self.filter(**owner.fields) if owner else self.none()
@@ -114,10 +137,25 @@ class ProgressQuerySet(models.QuerySet):
         )
 
     def statuses(self, request, career) -> dict[int, str]:
-        """Item id to status for one career, in one query; items never touched are absent."""
-        return dict(
-            self.owned_by(request).filter(item__career=career).values_list("item_id", "status")
-        )
+        """Item id to status for one career; items never touched are absent.
+
+        One query, or none while the shared cache holds the owner's statuses: every page of the
+        roadmap asks for them, and they change only when the owner saves something.
+        """
+        owner = Owner.of(request)
+        if owner is None:
+            return {}
+        if not settings.CACHE_IS_SHARED:
+            return self._read_statuses(owner, career)
+        key = owner.statuses_key
+        by_career = cache.get(key) or {}
+        if career.pk not in by_career:
+            by_career = {**by_career, career.pk: self._read_statuses(owner, career)}
+            cache.set(key, by_career, STATUSES_SECONDS)
+        return by_career[career.pk]
+
+    def _read_statuses(self, owner: "Owner", career) -> dict[int, str]:
+        return dict(self.of(owner).filter(item__career=career).values_list("item_id", "status"))
 
     def save_for(self, owner: Owner, item: ChecklistItem, **changes: str) -> "Progress":
         """Set fields of the owner's one record for an item, creating it if need be.
@@ -242,6 +280,17 @@ class Summary:
 
 
 class GoalQuerySet(models.QuerySet):
+    def update(self, **changes: Any) -> int:
+        # Saves and deletes drop cached statuses through signals; an update sends none.
+        owners = set(self.values_list("user_id", "session_key"))
+        rows = super().update(**changes)
+        if "user" in changes or "session_key" in changes:
+            user = changes.get("user")
+            owners.add((getattr(user, "pk", user), changes.get("session_key", "")))
+        for user_id, session_key in owners:
+            forget_statuses(user_id, session_key)
+        return rows
+
     def of(self, owner: Owner | None):
         return self.filter(**owner.fields) if owner else self.none()
 

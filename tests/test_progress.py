@@ -700,3 +700,25 @@ def test_owner_of_an_anonymous_request_without_a_session_is_nobody(rf):
     assert Owner.of(request) is None
     assert Progress.objects.of(None).count() == 0
     assert Status("done").rank > Status("learning").rank
+
+
+def test_a_returning_visitors_page_needs_no_query_until_they_save_again(
+    client, career, action, django_assert_num_queries
+):
+    mark(client, action, "learning")
+    page = career.get_absolute_url()
+    client.get(page)
+    with django_assert_num_queries(0):
+        client.get(page)
+    mark(client, action, "done")
+    statuses = {s.slug: s.done_count for s in client.get(page).context["steps"]}
+    assert statuses[action.section.step.slug] == 1
+
+
+def test_a_bulk_update_of_progress_is_seen_on_the_next_page(client, career, action):
+    mark(client, action, "learning")
+    page = career.get_absolute_url()
+    client.get(page)
+    Progress.objects.filter(item=action).update(status="done")
+    statuses = {s.slug: s.done_count for s in client.get(page).context["steps"]}
+    assert statuses[action.section.step.slug] == 1
