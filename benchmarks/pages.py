@@ -55,7 +55,7 @@ MULTIPLIED = (
 )
 
 
-# Production keeps sessions, statuses and the content version in Redis, shared by all processes.
+# Production keeps sessions and visitors' statuses in Redis, shared by all processes.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

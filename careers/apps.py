@@ -6,4 +6,6 @@ class CareersConfig(AppConfig):
     name = "careers"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from .signals import connect_content_signals
+
+        connect_content_signals()

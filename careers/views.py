@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -236,7 +237,9 @@ def _with_counts(steps: list[content.Step], statuses: dict[int, str]) -> list[co
     return counted
 
 
-def _page_key(request: HttpRequest, template: str, statuses: dict[int, str]) -> str | None:
+def _page_key(
+    request: HttpRequest, template: str, version: str, statuses: dict[int, str]
+) -> str | None:
     """What a rendered page depends on beyond the content: None when it must not be reused.
 
     A page differs between visitors only by their progress, their session or account (the
@@ -253,12 +256,13 @@ def _page_key(request: HttpRequest, template: str, statuses: dict[int, str]) -> 
         repr(sorted(statuses.items())),
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"careers:page:{current_content().version}:{digest}"
+    return f"careers:page:{version}:{digest}"
 
 
 def _render(
     request: HttpRequest,
     template: str,
+    memo: ContentMemo,
     context: Callable[[], dict],
     statuses: dict[int, str] | None = None,
     status: int = HTTPStatus.OK,
@@ -271,16 +275,26 @@ def _render(
     htmx = request.htmx
     if htmx and not htmx.boosted and not htmx.history_restore_request:
         template += "#" + FRAGMENTS.get(htmx.target or "", "main")
-    key = _page_key(request, template, statuses or {}) if status == HTTPStatus.OK else None
+    key = _page_key(request, template, memo.version, statuses or {})
+    if status != HTTPStatus.OK:
+        key = None
     pages = caches["template_fragments"]
     if key and (html := pages.get(key)) is not None:
-        return HttpResponse(html)
+        return _per_visitor(HttpResponse(html))
     values = context()
-    values.setdefault("version", current_content().version)
+    values["version"] = memo.version
     values["fragment_seconds"] = FRAGMENT_SECONDS
     response = render(request, template, values, status=status)
     if key:
         pages.set(key, response.content.decode(), PAGE_SECONDS)
+    return _per_visitor(response)
+
+
+def _per_visitor(response: HttpResponse) -> HttpResponse:
+    # Pages carry the visitor's progress, account links and CSRF token: no shared cache may
+    # keep them, nor hand one visitor's copy to another.
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, private=True)
     return response
 
 
@@ -295,11 +309,13 @@ def _statuses(request: HttpRequest, roadmap: Roadmap) -> dict[int, str]:
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def home(request: HttpRequest) -> HttpResponse:
+    memo = current_content()
+
     def context() -> dict:
-        careers = list(current_content().careers.values())
+        careers = list(memo.careers.values())
         return {"careers": careers, "page": "home", "title": "Career roadmaps"}
 
-    return _render(request, "careers/home.html", context)
+    return _render(request, "careers/home.html", memo, context)
 
 
 @require_GET
@@ -321,7 +337,7 @@ def overview(request: HttpRequest, career_slug: str) -> HttpResponse:
             "summary": Summary.of(roadmap.item_ids, statuses),
         }
 
-    return _render(request, "careers/overview.html", context, statuses)
+    return _render(request, "careers/overview.html", roadmap.memo, context, statuses)
 
 
 @require_GET
@@ -356,7 +372,7 @@ def step(request: HttpRequest, career_slug: str, step_slug: str) -> HttpResponse
             "summary": Summary.of(roadmap.item_ids, statuses),
         }
 
-    return _render(request, "careers/step.html", context, statuses)
+    return _render(request, "careers/step.html", roadmap.memo, context, statuses)
 
 
 @require_GET
@@ -378,7 +394,16 @@ def skills(request: HttpRequest, career_slug: str) -> HttpResponse:
             "summary": Summary.of(roadmap.item_ids, statuses),
         }
 
-    return _render(request, "careers/skills.html", context, statuses)
+    return _render(request, "careers/skills.html", roadmap.memo, context, statuses)
+
+
+def _query_problem(query: str, what: str) -> str:
+    """Why the words typed into a search or filter box cannot be used, or "" when they can."""
+    if len(query) > MAX_QUERY_LENGTH:
+        return f"{what} is {len(query)} characters long; please use at most {MAX_QUERY_LENGTH}."
+    if "\x00" in query:
+        return f"{what} contains a null character, which cannot be searched for."
+    return ""
 
 
 def _faq_matches(faq: content.Faq, words: list[str]) -> bool:
@@ -391,11 +416,11 @@ def _faq_matches(faq: content.Faq, words: list[str]) -> bool:
 def faqs(request: HttpRequest, career_slug: str) -> HttpResponse:
     roadmap = _roadmap(career_slug)
     query = request.GET.get("q", "").strip()
-    too_long = len(query) > MAX_QUERY_LENGTH
+    problem = _query_problem(query, "That filter")
 
     def context() -> dict:
         faqs = roadmap.faqs
-        if query and not too_long:
+        if query and not problem:
             words = query.lower().split()
             faqs = [faq for faq in faqs if _faq_matches(faq, words)]
         title = roadmap.career.title
@@ -407,15 +432,13 @@ def faqs(request: HttpRequest, career_slug: str) -> HttpResponse:
             "description": f"Common questions about becoming a {title}, with each source's answer.",
             "query": query,
             "faqs": faqs,
-            "filtered": bool(query) and not too_long,
-            "error": f"Filter words can be at most {MAX_QUERY_LENGTH} characters long."
-            if too_long
-            else "",
+            "filtered": bool(query) and not problem,
+            "error": problem,
             "reconstructed": any(faq.question_reconstructed for faq in roadmap.faqs),
         }
 
-    status = HTTPStatus.BAD_REQUEST if too_long else HTTPStatus.OK
-    return _render(request, "careers/faqs.html", context, status=status)
+    status = HTTPStatus.BAD_REQUEST if problem else HTTPStatus.OK
+    return _render(request, "careers/faqs.html", roadmap.memo, context, status=status)
 
 
 @require_GET
@@ -433,14 +456,15 @@ def market(request: HttpRequest, career_slug: str) -> HttpResponse:
             "description": f"Market figures, benefits, tools and trends for a {title}.",
         }
 
-    return _render(request, "careers/market.html", context)
+    return _render(request, "careers/market.html", roadmap.memo, context)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def sources(request: HttpRequest) -> HttpResponse:
+    memo = current_content()
+
     def context() -> dict:
-        memo = current_content()
         return {
             "title": "Sources",
             "description": "The documents every fact on this site comes from, and what cites them.",
@@ -451,14 +475,14 @@ def sources(request: HttpRequest) -> HttpResponse:
             ],
         }
 
-    return _render(request, "careers/sources.html", context)
+    return _render(request, "careers/sources.html", memo, context)
 
 
 @require_GET
 @vary_on_headers("HX-Request", "HX-Boosted")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    too_long = len(query) > MAX_QUERY_LENGTH
+    problem = _query_problem(query, "That search")
 
     def context() -> dict:
         values: dict = {
@@ -468,17 +492,14 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "max_length": MAX_QUERY_LENGTH,
         }
-        if too_long:
-            values["error"] = (
-                f"That search is {len(query)} characters long; "
-                f"please use at most {MAX_QUERY_LENGTH}."
-            )
+        if problem:
+            values["error"] = problem
         elif query:
             values["results"] = run_search(query)
         return values
 
-    status = HTTPStatus.BAD_REQUEST if too_long else HTTPStatus.OK
-    return _render(request, "careers/search.html", context, status=status)
+    status = HTTPStatus.BAD_REQUEST if problem else HTTPStatus.OK
+    return _render(request, "careers/search.html", current_content(), context, status=status)
 
 
 @require_GET

@@ -115,12 +115,15 @@ def test_overview_counts_each_steps_items_and_the_visitors_progress(client, load
     assert set(statuses.values()) == {"not-started"}
 
 
-def test_a_visitor_sees_their_own_progress_and_its_changes_not_anothers(client, loaded):
+def test_a_visitor_sees_their_own_progress_and_its_changes_not_anothers(
+    client, loaded, django_assert_num_queries
+):
     from django.test import Client
 
     visitor_with_progress(client, {"programming-language": "done"})
     client.get(CAREER)
-    assert client.get(CAREER).status_code == HTTPStatus.OK  # now from the cache
+    with django_assert_num_queries(0):
+        assert client.get(CAREER).status_code == HTTPStatus.OK
     Progress.objects.filter(item__slug="programming-language").update(status="learning")
     response = client.get(CAREER)
     statuses = {item.slug: item.status for item in response.context["requirements"]}
@@ -200,7 +203,7 @@ def test_faq_filter_works_without_javascript(client, loaded):
 def test_an_over_long_faq_filter_is_refused_with_a_message(client, loaded):
     response = client.get(CAREER + "faqs/", {"q": "x" * 101})
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "at most 100 characters" in text(response)
+    assert "please use at most 100" in text(response)
 
 
 def test_market_page_shows_facts_benefits_tools_by_category_and_trends(client, loaded):
@@ -301,3 +304,33 @@ def test_loading_changed_content_files_shows_at_once(client, loaded, content_cop
     load_content(content_copy)
     html = text(client.get(CAREER))
     assert "Pass the interview" in html and "Ace the interview" not in html
+
+
+@pytest.mark.parametrize("url", [CAREER + "faqs/", "/search/"])
+def test_a_null_character_in_the_words_is_refused_with_a_message(client, loaded, url):
+    response = client.get(url, {"q": "data\x00base"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "null character" in text(response)
+
+
+def test_pages_with_a_visitors_progress_are_private_and_vary_on_the_cookie(client, loaded):
+    visitor_with_progress(client, {"programming-language": "done"})
+    for response in (client.get(CAREER), client.get(CAREER)):  # rendered, then from the cache
+        assert "private" in response["Cache-Control"]
+        assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_content_change_gets_a_fresh_version_once_committed(content_dir):
+    from django.db import transaction
+
+    from careers.content import load_content
+    from careers.signals import content_version
+
+    load_content(content_dir)
+    with transaction.atomic():
+        step = Step.objects.get(slug="determine-your-timeline")
+        step.title = "Work out how long you need"
+        step.save()
+        seen_before_commit = content_version()
+    assert content_version() != seen_before_commit
