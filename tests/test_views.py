@@ -334,3 +334,20 @@ def test_a_committed_content_change_gets_a_fresh_version_once_committed(content_
         step.save()
         seen_before_commit = content_version()
     assert content_version() != seen_before_commit
+
+
+def test_without_a_shared_cache_each_page_reads_the_session_and_progress_afresh(
+    loaded, settings, django_assert_num_queries
+):
+    from django.test import Client
+
+    settings.CACHE_IS_SHARED = False
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client = Client()
+    visitor_with_progress(client, {"programming-language": "done"})
+    client.get(CAREER)
+    with django_assert_num_queries(2):  # the session, then the visitor's statuses
+        client.get(CAREER)
+    Progress.objects.filter(item__slug="programming-language").update(status="learning")
+    statuses = {item.slug: item.status for item in client.get(CAREER).context["requirements"]}
+    assert statuses["programming-language"] == "learning"
