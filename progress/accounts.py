@@ -1,37 +1,53 @@
 """Account pages: sign up, the account page, deleting an account, and the sign-in lockout."""
 
+import ipaddress
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import DeleteAccountForm, SignupForm
 from .models import SESSION_OWNER, Goal, Progress, ShareLink
+from .views import next_page
 
 
 @receiver(user_logged_in)
 def keep_visitor_progress(sender, request, user, **kwargs) -> None:
-    """What a visitor saved before signing in joins their account (see the README's merge rule)."""
+    """What a visitor saved before signing in joins their account (see the README's merge rule):
+    all of it or, should anything fail, none of it."""
     session_key = request.session.pop(SESSION_OWNER, None) if request is not None else None
     if session_key:
-        Progress.objects.merge_session_into(session_key, user)
-        Goal.objects.merge_session_into(session_key, user)
+        with transaction.atomic():
+            Progress.objects.merge_session_into(session_key, user)
+            Goal.objects.merge_session_into(session_key, user)
 
 
-def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+def client_address(request: HttpRequest) -> str | None:
+    """The visitor's address, for counting failed sign-ins.
+
+    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it saw to X-Forwarded-For,
+    that is the entry the outermost proxy appended; anything left of it the visitor may have
+    written. Without it, or if it is not an address, the proxy's own address counts.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,10 +58,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(_next(request) or "progress:dashboard")
+        return redirect(next_page(request) or "progress:dashboard")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(
-        request, "registration/signup.html", {"form": form, "next": _next(request)}, status=status
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_page(request)},
+        status=status,
     )
 
 
@@ -79,5 +98,5 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
     """Too many failed sign-ins for this username from this address: say so, with a 429."""
-    context = {"form": AuthenticationForm(request), "locked_out": True, "next": _next(request)}
+    context = {"form": AuthenticationForm(request), "locked_out": True, "next": next_page(request)}
     return render(request, "registration/login.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)

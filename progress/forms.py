@@ -25,16 +25,27 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        required=False,
-        strip=False,
-        max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": NOTE_MAX_LENGTH}),
-        error_messages={
-            "max_length": "A note can be at most %(limit_value)s characters long; "
-            "this one has %(show_value)s. Nothing was saved."
-        },
-    )
+    """A note of at most NOTE_MAX_LENGTH characters, or, where signing in joined two notes into
+    a longer one, of at most the saved note's length: it can be shortened, never lengthened."""
+
+    def __init__(self, *args, saved_note: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.joined = len(saved_note) > NOTE_MAX_LENGTH
+        too_long = (
+            f"This note is longer than {NOTE_MAX_LENGTH:,} characters because two notes were "
+            "joined when you signed in: it can be shortened but not lengthened (at most "
+            "%(limit_value)s characters; this one has %(show_value)s). Nothing was saved."
+            if self.joined
+            else "A note can be at most %(limit_value)s characters long; this one has "
+            "%(show_value)s. Nothing was saved."
+        )
+        self.fields["note"] = forms.CharField(
+            required=False,
+            strip=False,
+            max_length=max(NOTE_MAX_LENGTH, len(saved_note)),
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages={"max_length": too_long},
+        )
 
 
 class GoalForm(forms.Form):
@@ -71,6 +82,11 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 f"The file is not valid JSON ({error}). Nothing was imported."
             ) from error
+        except RecursionError as error:
+            raise forms.ValidationError(
+                "The file nests lists or objects too deeply to be a progress export. "
+                "Nothing was imported."
+            ) from error
         if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
             raise forms.ValidationError(
                 f'The file is not a progress export: it needs "format": "{EXPORT_FORMAT}" and a '
@@ -95,14 +111,26 @@ def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
         if not all(isinstance(value, str) and value for value in (career, item, status)):
             problems.append(f'{where} needs "career", "item" and "status" as text.')
             continue
+        # Text in the database cannot hold NUL; the forms of the site refuse it too.
+        with_nul = [
+            f'"{name}"'
+            for name, value in (
+                ("career", career),
+                ("item", item),
+                ("status", status),
+                ("note", note),
+            )
+            if isinstance(value, str) and "\x00" in value
+        ]
+        if with_nul:
+            problems.append(f"{where}: {', '.join(with_nul)} may not contain a NUL character.")
+            continue
         if status not in Status.values:
             problems.append(f"{where} ({career}/{item}): unknown status “{status}”.")
+        # No limit on a note's length here beyond the file's: an export holds notes joined at
+        # sign-in, which can be longer than a written note, and must import back whole.
         if not isinstance(note, str):
             problems.append(f'{where} ({career}/{item}): "note" must be text.')
-        elif len(note) > NOTE_MAX_LENGTH:
-            problems.append(
-                f"{where} ({career}/{item}): the note is longer than {NOTE_MAX_LENGTH} characters."
-            )
         wanted.append((number, career, item, status, note if isinstance(note, str) else ""))
 
     items = {

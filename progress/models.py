@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 
@@ -19,21 +19,46 @@ from careers.models import Career, ChecklistItem
 # The session remembers which session key its anonymous progress is filed under, because logging
 # in gives the session a new key before the account can take the progress over.
 SESSION_OWNER = "progress_session_key"
+# The longest note a visitor can write. Signing in can join two notes into a longer one (see
+# merge_notes); such a note is kept whole, and can be shortened but not lengthened.
 NOTE_MAX_LENGTH = 5000
 STATUSES_SECONDS = 10 * 60
 
 
+def _owner_name(user_id: int | None, session_key: str) -> str:
+    return f"user:{user_id}" if user_id else f"session:{session_key}"
+
+
+def _new_generation() -> int:
+    # Random rather than 0, so that a generation lost from the cache never comes back.
+    return secrets.randbits(48)
+
+
 def statuses_key(user_id: int | None, session_key: str) -> str:
-    """Where the cache keeps one owner's statuses, by career."""
-    return f"progress:statuses:user:{user_id}" if user_id else f"progress:statuses:{session_key}"
+    """Where the cache keeps one owner's statuses, by career, in their current generation."""
+    owner = _owner_name(user_id, session_key)
+    key = f"progress:generation:{owner}"
+    generation = cache.get(key)
+    if generation is None:
+        fresh = _new_generation()
+        generation = fresh if cache.add(key, fresh, STATUSES_SECONDS) else cache.get(key, fresh)
+    return f"progress:statuses:{owner}:{generation}"
 
 
 def forget_statuses(user_id: int | None, session_key: str) -> None:
-    """Drop an owner's cached statuses now and again once the change is committed, so that a
-    request reading in between cannot keep the old ones."""
-    key = statuses_key(user_id, session_key)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Start a new generation of an owner's cached statuses, now and again once the change is
+    committed. A request that read the old statuses from the database stores them under the
+    generation it started with, which nobody reads any more."""
+    key = f"progress:generation:{_owner_name(user_id, session_key)}"
+    _next_generation(key)
+    transaction.on_commit(lambda: _next_generation(key))
+
+
+def _next_generation(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, _new_generation(), STATUSES_SECONDS)
 
 
 class Status(models.TextChoices):
@@ -95,6 +120,7 @@ class Owner:
 
     @property
     def statuses_key(self) -> str:
+        """Where the cache keeps this owner's statuses now; a change moves them elsewhere."""
         return statuses_key(self.user.pk if self.user else None, self.session_key)
 
     @property
@@ -115,7 +141,20 @@ def roadmap_order(queryset):
     )
 
 
-class ProgressQuerySet(models.QuerySet):
+class OwnedQuerySet(models.QuerySet):
+    """Records that belong to an account or to an anonymous session."""
+
+    def of(self, owner: Owner | None):
+        return self.filter(**owner.fields) if owner else self.none()
+
+    def abandoned(self):
+        """Records of anonymous sessions that have ended (expired and cleared, or signed out)."""
+        return self.filter(user__isnull=True).exclude(
+            session_key__in=Session.objects.values("session_key")
+        )
+
+
+class ProgressQuerySet(OwnedQuerySet):
     def update(self, **changes: Any) -> int:
         # Saves and deletes drop cached statuses through signals; an update sends none.
         owners = set(self.values_list("user_id", "session_key"))
@@ -126,15 +165,6 @@ class ProgressQuerySet(models.QuerySet):
         for user_id, session_key in owners:
             forget_statuses(user_id, session_key)
         return rows
-
-    def of(self, owner: Owner | None):
-        return self.filter(**owner.fields) if owner else self.none()
-
-    def abandoned(self):
-        """Progress of anonymous sessions that have ended (expired and cleared, or signed out)."""
-        return self.filter(user__isnull=True).exclude(
-            session_key__in=Session.objects.values("session_key")
-        )
 
     def statuses(self, request, career) -> dict[int, str]:
         """Item id to status for one career; items never touched are absent.
@@ -147,6 +177,7 @@ class ProgressQuerySet(models.QuerySet):
             return {}
         if not settings.CACHE_IS_SHARED:
             return self._read_statuses(owner, career)
+        # The key holds the generation read before the database is: see forget_statuses.
         key = owner.statuses_key
         by_career = cache.get(key) or {}
         if career.pk not in by_career:
@@ -160,34 +191,25 @@ class ProgressQuerySet(models.QuerySet):
     def save_for(self, owner: Owner, item: ChecklistItem, **changes: str) -> "Progress":
         """Set fields of the owner's one record for an item, creating it if need be.
 
-        Concurrent first saves race on the unique index; the loser finds the winner's row and
-        updates it instead.
+        Concurrent first saves race on the unique index; update_or_create then finds the
+        winner's row and updates it instead.
         """
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    progress, _ = self.update_or_create(item=item, **owner.fields, defaults=changes)
-                return progress
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        progress, _ = self.update_or_create(item=item, **owner.fields, defaults=changes)
+        return progress
 
     def merge_session_into(self, session_key: str, user) -> None:
         """Give an account the progress of an anonymous session; the further-along status wins."""
         with transaction.atomic():
             account = {p.item_id: p for p in self.select_for_update().filter(user=user)}
-            session = self.select_for_update().filter(user__isnull=True, session_key=session_key)
-            for theirs in session:
-                mine = account.get(theirs.item_id)
-                if mine is None:
-                    # An update keeps the session's own "updated" date on the record.
-                    self.filter(pk=theirs.pk).update(user=user, session_key="")
-                    continue
+            session = self.filter(user__isnull=True, session_key=session_key)
+            for theirs in session.select_for_update().filter(item__in=list(account)):
+                mine = account[theirs.item_id]
                 mine.status = Status.further(mine.status, theirs.status)
                 mine.note = merge_notes(mine.note, theirs.note)
                 mine.save(update_fields=["status", "note", "updated_at"])
                 theirs.delete()
+            # An update keeps the session's own "updated" dates on the records it moves.
+            session.update(user=user, session_key="")
 
     def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str]]) -> None:
         """Set status and note of every (item, status, note), all or none."""
@@ -196,43 +218,61 @@ class ProgressQuerySet(models.QuerySet):
                 self.save_for(owner, item, status=status, note=note)
 
 
-class Progress(models.Model):
-    """One owner's status on one checklist item: the owner is an account or a browser session."""
+class OwnedByVisitor(models.Model):
+    """A record that belongs to an account or, before signing in, to an anonymous session."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="progress",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True
     )
     session_key = models.CharField(max_length=40, blank=True, default="", db_index=True)
-    # PROTECT: content reloads retire items instead of deleting what progress points to.
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="progress")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ProgressQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "progress"
+        abstract = True
         constraints = [
             models.CheckConstraint(
                 condition=(Q(user__isnull=False) & Q(session_key=""))
                 | (Q(user__isnull=True) & ~Q(session_key="")),
-                name="progress_has_exactly_one_owner",
+                name="%(class)s_has_exactly_one_owner",
             ),
+        ]
+
+    @staticmethod
+    def one_per_owner(field: str) -> list[models.UniqueConstraint]:
+        """Constraints allowing each account and each session one record per `field`."""
+        return [
             models.UniqueConstraint(
-                fields=("user", "item"),
+                fields=("user", field),
                 condition=Q(user__isnull=False),
-                name="progress_unique_per_user_item",
+                name=f"%(class)s_unique_per_user_{field}",
             ),
             models.UniqueConstraint(
-                fields=("session_key", "item"),
+                fields=("session_key", field),
                 condition=Q(user__isnull=True),
-                name="progress_unique_per_session_item",
+                name=f"%(class)s_unique_per_session_{field}",
             ),
+        ]
+
+
+class Progress(OwnedByVisitor):
+    """One owner's status on one checklist item: the owner is an account or a browser session."""
+
+    # PROTECT: content reloads retire items instead of deleting what progress points to.
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="progress")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    note = models.TextField(
+        blank=True,
+        help_text=f"At most {NOTE_MAX_LENGTH:,} characters as written; a note joined from two "
+        "when the visitor signed in can be longer.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressQuerySet.as_manager()
+
+    class Meta(OwnedByVisitor.Meta):
+        verbose_name_plural = "progress"
+        constraints = [
+            *OwnedByVisitor.Meta.constraints,
+            *OwnedByVisitor.one_per_owner("item"),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="progress_status_valid"
             ),
@@ -279,26 +319,7 @@ class Summary:
         return [(value, label, self.counts[value]) for value, label in Status.choices]
 
 
-class GoalQuerySet(models.QuerySet):
-    def update(self, **changes: Any) -> int:
-        # Saves and deletes drop cached statuses through signals; an update sends none.
-        owners = set(self.values_list("user_id", "session_key"))
-        rows = super().update(**changes)
-        if "user" in changes or "session_key" in changes:
-            user = changes.get("user")
-            owners.add((getattr(user, "pk", user), changes.get("session_key", "")))
-        for user_id, session_key in owners:
-            forget_statuses(user_id, session_key)
-        return rows
-
-    def of(self, owner: Owner | None):
-        return self.filter(**owner.fields) if owner else self.none()
-
-    def abandoned(self):
-        return self.filter(user__isnull=True).exclude(
-            session_key__in=Session.objects.values("session_key")
-        )
-
+class GoalQuerySet(OwnedQuerySet):
     def merge_session_into(self, session_key: str, user) -> None:
         """An account's own target date wins; else it takes the session's."""
         session_goals = self.filter(user__isnull=True, session_key=session_key)
@@ -307,41 +328,17 @@ class GoalQuerySet(models.QuerySet):
         session_goals.delete()
 
 
-class Goal(models.Model):
+class Goal(OwnedByVisitor):
     """The date by which a visitor means to finish a career's checklist."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="goals",
-    )
-    session_key = models.CharField(max_length=40, blank=True, default="", db_index=True)
     career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="goals")
     target_date = models.DateField()
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GoalQuerySet.as_manager()
 
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(user__isnull=False) & Q(session_key=""))
-                | (Q(user__isnull=True) & ~Q(session_key="")),
-                name="goal_has_exactly_one_owner",
-            ),
-            models.UniqueConstraint(
-                fields=("user", "career"),
-                condition=Q(user__isnull=False),
-                name="goal_unique_per_user_career",
-            ),
-            models.UniqueConstraint(
-                fields=("session_key", "career"),
-                condition=Q(user__isnull=True),
-                name="goal_unique_per_session_career",
-            ),
-        ]
+    class Meta(OwnedByVisitor.Meta):
+        constraints = [*OwnedByVisitor.Meta.constraints, *OwnedByVisitor.one_per_owner("career")]
 
     def __str__(self) -> str:
         return f"{self.career}: by {self.target_date}"
@@ -377,8 +374,18 @@ class ShareLink(models.Model):
         return reverse("progress:shared", args=[self.token])
 
 
+class SummarizedItems:
+    """Checklist items that carry their owner's status, counted by status."""
+
+    items: list
+
+    @property
+    def summary(self) -> Summary:
+        return Summary(Counter(item.status for item in self.items))
+
+
 @dataclass
-class ItemGroup:
+class ItemGroup(SummarizedItems):
     """Checklist items under one heading: a step, the skills or the requirements."""
 
     title: str
@@ -387,16 +394,12 @@ class ItemGroup:
     url: str = ""
 
     @property
-    def summary(self) -> Summary:
-        return Summary(Counter(item.status for item in self.items))
-
-    @property
     def slug(self) -> str:
         return self.step.slug if self.step else self.title.lower()
 
 
 @dataclass
-class CareerProgress:
+class CareerProgress(SummarizedItems):
     """Everything an owner's progress on one career shows, read in a fixed number of queries."""
 
     career: Career
@@ -428,10 +431,6 @@ class CareerProgress:
             item.status_label = Status(item.status).label
         goal = Goal.objects.of(owner).filter(career=career).first()
         return cls(career=career, items=items, retired=retired, goal=goal, today=today)
-
-    @property
-    def summary(self) -> Summary:
-        return Summary(Counter(item.status for item in self.items))
 
     @property
     def next_up(self) -> ChecklistItem | None:

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from careers.models import Career, ChecklistItem
 
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
-from .models import CareerProgress, Goal, Owner, Progress, ShareLink, Summary
+from .models import CareerProgress, Goal, Owner, Progress, ShareLink, Status, Summary
 
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
@@ -34,9 +34,9 @@ def _item(item_id: int) -> ChecklistItem:
     return item
 
 
-def _next(request: HttpRequest) -> str:
-    """The page the form was on, if it is a page of this site."""
-    target = request.POST.get("next", "").split("#", 1)[0]
+def next_page(request: HttpRequest) -> str:
+    """The page to go on to (the form's or the address's "next"), if it is a page of this site."""
+    target = (request.POST.get("next") or request.GET.get("next", "")).split("#", 1)[0]
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -45,7 +45,7 @@ def _next(request: HttpRequest) -> str:
 
 
 def _back_to(request: HttpRequest, item: ChecklistItem) -> str:
-    target = _next(request)
+    target = next_page(request)
     return f"{target}#item-{item.slug}" if target else item.get_absolute_url()
 
 
@@ -82,17 +82,24 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
         counts = Summary.of([pk for pk, step_id in in_career if step_id == step.pk], statuses)
         step.done_count, step.item_count = counts.done, counts.total
     summary = Summary.of([pk for pk, _ in in_career], statuses)
-    context = {"item": item, "step": step, "summary": summary, "status_next": _next(request)}
+    context = {"item": item, "step": step, "summary": summary, "status_next": next_page(request)}
     return render(request, "progress/status_saved.html", context)
+
+
+def _with_record(request: HttpRequest, item: ChecklistItem) -> "Progress | None":
+    """The visitor's record on the item, its status set on the item."""
+    record = Progress.objects.of(Owner.of(request)).filter(item=item).first()
+    item.status = record.status if record else Status.NOT_STARTED
+    return record
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
-    record = Progress.objects.of(Owner.of(request)).filter(item=item).first()
-    item.status = record.status if record else "not-started"
-    form = NoteForm(initial={"note": record.note if record else ""})
+    record = _with_record(request, item)
+    note = record.note if record else ""
+    form = NoteForm(initial={"note": note}, saved_note=note)
     return render(request, "progress/item.html", {"item": item, "form": form, "record": record})
 
 
@@ -100,17 +107,17 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
-    form = NoteForm(request.POST)
+    record = _with_record(request, item)
+    form = NoteForm(request.POST, saved_note=record.note if record else "")
     if not form.is_valid():
         template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
-        record = Progress.objects.of(Owner.of(request)).filter(item=item).first()
-        item.status = record.status if record else "not-started"
         context = {"item": item, "form": form, "record": record}
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     record = Progress.objects.save_for(
         Owner.of(request, create=True), item, note=form.cleaned_data["note"]
     )
     if request.htmx:
+        form = NoteForm(initial={"note": record.note}, saved_note=record.note)
         context = {"item": item, "form": form, "record": record, "saved": True}
         return render(request, "progress/item.html#note-form", context)
     messages.success(request, "Your note is saved.")

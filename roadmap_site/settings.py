@@ -154,6 +154,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "progress.accounts.locked_out"
 AXES_VERBOSE = False
+# Behind proxies every request comes from a proxy's address: the visitor's is in
+# X-Forwarded-For, where TRUSTED_PROXY_COUNT says which entry the site's own proxies wrote.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "progress.accounts.client_address"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -1,17 +1,21 @@
 """Accounts: sign up, sign in (merging a visitor's progress), lockout, password, deletion."""
 
+import json
 import re
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from careers.models import ChecklistItem
-from progress.models import Goal, Progress, ShareLink, Status, merge_notes
+from progress.models import NOTE_MAX_LENGTH, Goal, Progress, ShareLink, Status, merge_notes
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +68,12 @@ def records(user: User) -> dict[int, tuple[str, str]]:
 def test_the_further_along_status_wins(account, session, kept):
     assert Status.further(account, session) == kept
     assert Status.further(session, account) == kept
+
+
+def test_statuses_rank_not_started_then_skipped_then_learning_then_done():
+    ranked = sorted(Status, key=lambda status: status.rank)
+
+    assert ranked == [Status.NOT_STARTED, Status.SKIPPED, Status.LEARNING, Status.DONE]
 
 
 def test_different_notes_are_both_kept_account_first():
@@ -120,6 +130,25 @@ def test_signing_in_merges_the_session_into_the_account_by_the_rule(client, user
     assert not Progress.objects.filter(session_key=old_key).exists()
 
 
+def test_signing_in_moves_the_sessions_records_in_as_many_queries_for_two_items_as_for_ten(
+    user, loaded
+):
+    items = list(ChecklistItem.objects.current()[:10])
+
+    def queries_to_merge(count: int) -> int:
+        client = Client()
+        for item in items[:count]:
+            mark(client, item, "done")
+        session_key = client.session.session_key
+        with CaptureQueriesContext(connection) as captured:
+            Progress.objects.merge_session_into(session_key, user)
+        assert set(records(user)) == {item.pk for item in items[:count]}
+        Progress.objects.filter(user=user).delete()
+        return len(captured.captured_queries)
+
+    assert queries_to_merge(2) == queries_to_merge(10)
+
+
 def test_signing_in_brings_the_sessions_target_date_unless_the_account_has_one(
     client, user, loaded
 ):
@@ -142,6 +171,56 @@ def test_the_accounts_own_target_date_wins_over_the_sessions(client, user, loade
 
     goal = Goal.objects.get()
     assert (goal.user, str(goal.target_date)) == (user, "2098-06-01")
+
+
+@pytest.fixture
+def goals_cannot_change_owner(db):
+    """The database refuses to move a target date from a session to an account."""
+    if connection.vendor == "postgresql":
+        install = [
+            "CREATE FUNCTION refuse_goal_move() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'goal moves refused'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_goal_move BEFORE UPDATE ON progress_goal "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_goal_move()",
+        ]
+        remove = [
+            "DROP TRIGGER refuse_goal_move ON progress_goal",
+            "DROP FUNCTION refuse_goal_move()",
+        ]
+    else:
+        install = [
+            "CREATE TRIGGER refuse_goal_move BEFORE UPDATE ON progress_goal "
+            "BEGIN SELECT RAISE(ABORT, 'goal moves refused'); END"
+        ]
+        remove = ["DROP TRIGGER refuse_goal_move"]
+    with connection.cursor() as cursor:
+        for statement in install:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in remove:
+            cursor.execute(statement)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_in_whose_target_dates_cannot_move_leaves_the_progress_in_the_session_too(
+    loaded, goals_cannot_change_owner
+):
+    user = User.objects.create_user("ada", "ada@example.org", PASSWORD)
+    client = Client(raise_request_exception=False)
+    item = ChecklistItem.objects.current().first()
+    mark(client, item, "done")
+    client.post(reverse("progress:goal", args=["backend-developer"]), {"target_date": "2099-01-01"})
+    session_key = client.session.session_key
+
+    response = sign_in(client)
+
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert list(Progress.objects.values_list("user", "session_key", "status")) == [
+        (None, session_key, "done")
+    ]
+    assert list(Goal.objects.values_list("user", "session_key")) == [(None, session_key)]
+    assert not Progress.objects.filter(user=user).exists()
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_merges_nothing(client, user, items):
@@ -173,6 +252,64 @@ def test_a_taken_username_is_refused_on_sign_up(client, user, loaded):
     assert User.objects.count() == 1
 
 
+# Notes longer than a written note, joined at sign-in
+
+
+@pytest.fixture
+def joined_note(client, user, items) -> str:
+    """An account note and a session note of the longest length, joined by signing in."""
+    account = Client()
+    account.force_login(user)
+    write_note(account, items[0], "a" * NOTE_MAX_LENGTH)
+    write_note(client, items[0], "s" * NOTE_MAX_LENGTH)
+    sign_in(client)
+    note = Progress.objects.get(user=user, item=items[0]).note
+    assert note == "a" * NOTE_MAX_LENGTH + "\n\n" + "s" * NOTE_MAX_LENGTH
+    return note
+
+
+def test_a_joined_note_longer_than_5000_characters_is_shown_whole_with_its_own_limit(
+    client, items, joined_note
+):
+    html = client.get(reverse("progress:item", args=[items[0].pk])).content.decode()
+
+    assert f"{joined_note}</textarea>" in html
+    assert f'maxlength="{len(joined_note)}"' in html
+    assert "two notes were joined when you signed in" in html
+
+
+def test_a_joined_note_can_be_saved_again_and_shortened_but_not_lengthened(
+    client, user, items, joined_note
+):
+    url = reverse("progress:note", args=[items[0].pk])
+
+    assert client.post(url, {"note": joined_note}).status_code == HTTPStatus.FOUND
+    longer = client.post(url, {"note": joined_note + "!"})
+    assert longer.status_code == HTTPStatus.BAD_REQUEST
+    assert "can be shortened but not lengthened" in longer.content.decode()
+    assert Progress.objects.get(user=user, item=items[0]).note == joined_note
+
+    shorter = "a" * 6000
+    assert client.post(url, {"note": shorter}).status_code == HTTPStatus.FOUND
+    assert Progress.objects.get(user=user, item=items[0]).note == shorter
+    refused = client.post(url, {"note": "a" * 6001})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert Progress.objects.get(user=user, item=items[0]).note == shorter
+
+
+def test_a_joined_note_comes_back_whole_from_its_export(client, user, items, joined_note):
+    exported = client.get(reverse("progress:export_json")).content
+    client.post(reverse("progress:reset", args=["backend-developer"]))
+    assert not Progress.objects.filter(user=user).exists()
+
+    file = SimpleUploadedFile("progress.json", exported, "application/json")
+    response = client.post(reverse("progress:import"), {"file": file})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get(user=user, item=items[0]).note == joined_note
+    assert json.loads(exported)["progress"][0]["note"] == joined_note
+
+
 # Rate limit
 
 
@@ -195,6 +332,63 @@ def test_a_lockout_of_one_username_leaves_others_free(client, user, loaded):
         sign_in(client, password="wrong")
 
     assert sign_in(client, username="grace").status_code == HTTPStatus.FOUND
+
+
+def sign_in_behind_the_proxy(client: Client, address: str, password: str):
+    return client.post(
+        reverse("progress:login"),
+        {"username": "ada", "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(user, loaded, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker, ada = Client(), Client()
+    for _ in range(5):
+        sign_in_behind_the_proxy(attacker, "198.51.100.7", "wrong")
+    assert sign_in_behind_the_proxy(attacker, "198.51.100.7", PASSWORD).status_code == 429
+
+    response = sign_in_behind_the_proxy(ada, "203.0.113.5", PASSWORD)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert int(ada.session["_auth_user_id"]) == user.pk
+
+
+def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_lockout(
+    user, loaded, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = Client()
+    for number in range(5):
+        sign_in_behind_the_proxy(client, f"192.0.2.{number}, 198.51.100.7", "wrong")
+
+    response = sign_in_behind_the_proxy(client, "192.0.2.99, 198.51.100.7", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+@pytest.mark.parametrize("forwarded", ["", "not-an-address", "198.51.100.7, , nonsense"])
+def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
+    user, loaded, settings, forwarded
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        sign_in_behind_the_proxy(Client(), forwarded, "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), forwarded, PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded):
+    for number in range(5):
+        sign_in_behind_the_proxy(Client(), f"198.51.100.{number}", "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), "203.0.113.5", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
 # Sign out, password
