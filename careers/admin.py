@@ -1,10 +1,67 @@
+from functools import cached_property
+
 from django.contrib import admin
+from django.forms import BaseInlineFormSet, BaseModelFormSet, ModelForm
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from . import models
+
+TAKEN_POSITION = "Another item of this list has this position."
+
+
+class OrderedFormSetMixin:
+    """Refuses forms that would leave two rows of one list at one position.
+
+    A row saved at the position another row holds swaps with it (models.Ordered), so only the
+    positions the forms end with must differ. An inline holds every row of its list and a list
+    page adds no rows, so a new row's position needs checking against the forms only.
+    """
+
+    forms: list[ModelForm]
+
+    def clean(self) -> None:
+        super().clean()
+        taken = set()
+        for form in self.saved_forms():
+            item = form.instance
+            key = item.list_key()
+            if key is None:
+                continue
+            if (key, item.position) in taken:
+                form.add_error("position", TAKEN_POSITION)
+            taken.add((key, item.position))
+
+    def saved_forms(self) -> list[ModelForm]:
+        """The forms whose rows will be saved: valid, not to be deleted, and filled in."""
+        return [
+            form
+            for form in self.forms
+            if form.is_valid()
+            and not form.cleaned_data.get(DELETION_FIELD_NAME)
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+
+class OrderedModelFormSet(OrderedFormSetMixin, BaseModelFormSet):
+    pass
+
+
+class OrderedInlineFormSet(OrderedFormSetMixin, BaseInlineFormSet):
+    pass
+
+
+class OrderedAdmin(admin.ModelAdmin):
+    """A list of ordered items whose position column staff edit in place."""
+
+    list_editable = ("position",)
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=OrderedModelFormSet, **kwargs)
 
 
 class SourceReferenceInline(admin.TabularInline):
     model = models.SourceReference
+    formset = OrderedInlineFormSet
     extra = 0
 
 
@@ -18,6 +75,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 class CitedInline(admin.StackedInline):
+    formset = OrderedInlineFormSet
     extra = 0
     autocomplete_fields = ("sources",)
 
@@ -45,54 +103,72 @@ class StepSectionInline(CitedInline):
 
 
 @admin.register(models.Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(OrderedAdmin):
     list_display = ("title", "career", "position", "slug")
-    list_editable = ("position",)
     list_filter = ("career",)
     search_fields = ("title", "summary", "sections__heading", "sections__body")
     autocomplete_fields = ("sources",)
     inlines = [StepSectionInline]
 
 
+class SectionItemFormSet(OrderedInlineFormSet):
+    """A section's checklist items; one added here belongs to the section's career, and its slug
+    must be unique within that career."""
+
+    @cached_property
+    def career_id(self) -> int | None:
+        steps = models.Step.objects.filter(pk=self.instance.step_id)
+        return steps.values_list("career_id", flat=True).first()
+
+    def get_form_kwargs(self, index):
+        # An existing item's form is given the item instead of this one.
+        return {
+            **super().get_form_kwargs(index),
+            "instance": models.ChecklistItem(career_id=self.career_id),
+        }
+
+    def clean(self) -> None:
+        super().clean()
+        slugs = set()
+        for form in self.saved_forms():
+            item = form.instance
+            others = models.ChecklistItem.objects.filter(career_id=item.career_id, slug=item.slug)
+            if item.slug in slugs or others.exclude(pk=item.pk).exists():
+                form.add_error(
+                    "slug",
+                    f"Another checklist item of this career already uses the slug “{item.slug}”.",
+                )
+            slugs.add(item.slug)
+
+
 class ChecklistItemInline(CitedInline):
     model = models.ChecklistItem
+    formset = SectionItemFormSet
     fields = ("position", "kind", "slug", "title", "body", "retired", "sources")
 
 
 @admin.register(models.StepSection)
-class StepSectionAdmin(admin.ModelAdmin):
+class StepSectionAdmin(OrderedAdmin):
     list_display = ("heading", "step", "position", "slug")
-    list_editable = ("position",)
     list_filter = ("step__career", "step")
     search_fields = ("heading", "body")
     autocomplete_fields = ("sources",)
     list_select_related = ("step",)
     inlines = [ChecklistItemInline]
 
-    def save_formset(self, request, form, formset, change):
-        # Items added inside a section belong to that section's career.
-        for item in formset.save(commit=False):
-            item.career_id = form.instance.step.career_id
-            item.save()
-        formset.save_m2m()
-        for obj in formset.deleted_objects:
-            obj.delete()
-
 
 @admin.register(models.ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(OrderedAdmin):
     list_display = ("title", "kind", "career", "section", "position", "retired")
-    list_editable = ("position",)
     list_filter = ("career", "kind", "retired")
     search_fields = ("title", "body", "slug")
     autocomplete_fields = ("sources",)
     list_select_related = ("career", "section")
 
 
-class CareerItemAdmin(admin.ModelAdmin):
+class CareerItemAdmin(OrderedAdmin):
     """Lists of items that belong to a career, ordered by position."""
 
-    list_editable = ("position",)
     list_filter = ("career",)
     autocomplete_fields = ("sources",)
     list_select_related = ("career",)
@@ -132,6 +208,7 @@ class FaqAdmin(CareerItemAdmin):
 
 class SalaryRowInline(admin.TabularInline):
     model = models.SalaryRow
+    formset = OrderedInlineFormSet
     extra = 0
     fields = (
         "position",

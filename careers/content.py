@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,14 +18,9 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 
 from . import models as content_models
 from .models import Career, ChecklistItem, Currency, ExchangeRate, Source, SourceReference
-
-# Positions are moved this far out of the way while a list is reordered, so that the unique
-# (parent, position) constraints hold after every single UPDATE.
-REORDER_OFFSET = 10_000
 
 
 class ContentError(Exception):
@@ -116,6 +112,7 @@ CAREER_KEYS = ("slug", *CAREER_FIELDS, "sources", *CAREER_LISTS)
 SOURCE_FIELDS = ("title", "publisher", "author", "published", "date_label", "file_name", "notes")
 SOURCE_KEYS = ("slug", *SOURCE_FIELDS, "references")
 RATE_DAY_KEYS = ("date", "source", "per_euro")
+RATE_FIELDS = ("date", "currency", "source", "per_euro")
 
 
 @dataclass
@@ -210,17 +207,39 @@ def _to_file(model_field: models.Field, value: Any) -> Any:
 # ---------------------------------------------------------------------------- loading
 
 
+def _fill(
+    obj: models.Model, entry: dict, field_names: tuple[str, ...], where: str, extra: dict[str, Any]
+) -> bool:
+    """Set the object's fields from the entry and validate them; returns whether any changed."""
+    changed = False
+    values = dict(extra)
+    for name in field_names:
+        values[name] = _to_python(obj._meta.get_field(name), entry.get(name), where)
+    for name, value in values.items():
+        wanted = value.pk if isinstance(value, models.Model) else value
+        if getattr(obj, obj._meta.get_field(name).attname) != wanted:
+            setattr(obj, name, value)
+            changed = True
+    try:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise ContentError(where, " ".join(messages), None if name == "__all__" else name) from None
+    return changed
+
+
+def _check_keys(entry: Any, allowed: tuple[str, ...], where: str) -> None:
+    if not isinstance(entry, dict):
+        raise ContentError(where, "each entry must be a mapping of keys to values")
+    unknown = sorted(set(entry) - set(allowed))
+    if unknown:
+        raise ContentError(where, f"not a known key (known: {', '.join(allowed)})", unknown[0])
+
+
 class Loader:
     def __init__(self, sources: dict[str, Source], report: Report) -> None:
         self.sources = sources
         self.report = report
-
-    def _check_keys(self, entry: Any, allowed: tuple[str, ...], where: str) -> None:
-        if not isinstance(entry, dict):
-            raise ContentError(where, "each entry must be a mapping of keys to values")
-        unknown = sorted(set(entry) - set(allowed))
-        if unknown:
-            raise ContentError(where, f"not a known key (known: {', '.join(allowed)})", unknown[0])
 
     def _slug(self, entry: dict, where: str, seen: set[str]) -> str:
         slug = entry.get("slug")
@@ -256,22 +275,7 @@ class Loader:
         object is new.
         """
         is_new = obj.pk is None
-        changed = is_new
-        values = dict(extra)
-        for name in field_names:
-            values[name] = _to_python(obj._meta.get_field(name), entry.get(name), where)
-        for name, value in values.items():
-            wanted = value.pk if isinstance(value, models.Model) else value
-            if getattr(obj, obj._meta.get_field(name).attname) != wanted:
-                setattr(obj, name, value)
-                changed = True
-        try:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            name, messages = next(iter(error.message_dict.items()))
-            raise ContentError(
-                where, " ".join(messages), None if name == "__all__" else name
-            ) from None
+        changed = _fill(obj, entry, field_names, where, extra) or is_new
         if changed or moved:
             obj.save()
         if changed:
@@ -302,11 +306,11 @@ class Loader:
         seen = state.checklist_seen if is_checklist else set()
         for index, entry in enumerate(entries, 1):
             item_where = f"{where}[{index}]"
-            self._check_keys(entry, node.keys, item_where)
+            _check_keys(entry, node.keys, item_where)
             slugs.append(self._slug(entry, item_where, seen))
         reordering = [o.slug for o in sorted(existing.values(), key=lambda o: o.position)] != slugs
         if reordering:
-            scope.update(position=F("position") + REORDER_OFFSET)
+            scope.move_aside()
 
         for position, (slug, entry) in enumerate(zip(slugs, entries, strict=True), 1):
             item_where = f"{where}[{position}] '{slug}'"
@@ -341,7 +345,7 @@ class Loader:
             state.stale.extend(existing.values())
 
     def load_career(self, data: Any, where: str) -> None:
-        self._check_keys(data, CAREER_KEYS, where)
+        _check_keys(data, CAREER_KEYS, where)
         slug = self._slug(data, where, set())
         career = Career.objects.filter(slug=slug).first() or Career(slug=slug)
         is_new = self.save(career, data, CAREER_FIELDS, where, {})
@@ -349,13 +353,15 @@ class Loader:
         state = CareerState(career, {item.slug: item for item in career.checklist_items.all()})
         for key, node in CAREER_LISTS.items():
             self.sync_list(node, career, data.get(key), f"{where} > {key}", state)
-        # Checklist items first: a retired one must leave its section before the section goes.
+        # Checklist items first: a retired one leaves its section, which may be about to go; it
+        # gets its section back from the files if its slug returns.
         for item in state.checklist.values():
             if item.progress.exists():
                 if not item.retired:
-                    item.retired = True
-                    item.save(update_fields=["retired"])
                     self.report.retired[_label(ChecklistItem)] += 1
+                if not item.retired or item.section_id:
+                    item.retired, item.section = True, None
+                    item.save(update_fields=["retired", "section"])
             else:
                 item.delete()
                 self.report.deleted[_label(ChecklistItem)] += 1
@@ -373,7 +379,7 @@ class Loader:
         seen: set[str] = set()
         for index, entry in enumerate(entries, 1):
             item_where = f"{where} > sources[{index}]"
-            self._check_keys(entry, SOURCE_KEYS, item_where)
+            _check_keys(entry, SOURCE_KEYS, item_where)
             slug = self._slug(entry, item_where, seen)
             item_where += f" '{slug}'"
             source = Source.objects.filter(slug=slug).first() or Source(slug=slug)
@@ -401,47 +407,56 @@ class Loader:
             self.report.deleted[_label(Source)] += 1
 
     def load_rates(self, data: Any, where: str) -> None:
-        if (
-            not isinstance(data, dict)
-            or set(data) != {"rates"}
-            or not isinstance(data["rates"], list)
-        ):
-            raise ContentError(where, "the file holds one key, 'rates', with a list of days")
         kept: set[int] = set()
-        days: set[datetime.date] = set()
-        for index, entry in enumerate(data["rates"], 1):
-            day_where = f"{where} > rates[{index}]"
-            self._check_keys(entry, RATE_DAY_KEYS, day_where)
-            per_euro = entry.get("per_euro")
-            if not isinstance(per_euro, dict) or not per_euro:
-                raise ContentError(day_where, "maps currency codes to rates", "per_euro")
-            date = entry.get("date")
-            if date in days:
-                raise ContentError(day_where, f"{date} is listed twice", "date")
-            days.add(date)
-            for code, value in per_euro.items():
-                rate_where = f"{day_where} '{date}' > per_euro '{code}'"
-                if code not in Currency.values:
-                    raise ContentError(
-                        rate_where, f"unknown currency code (known: {', '.join(Currency.values)})"
-                    )
-                rate = ExchangeRate.objects.filter(date=date, currency=code).first()
-                rate = rate or ExchangeRate(currency=code)
-                self.save(
-                    rate,
-                    {**entry, "per_euro": value},
-                    ("date", "source", "per_euro"),
-                    rate_where,
-                    {},
-                )
-                kept.add(rate.pk)
+        for entry, rate_where in _rate_entries(data, where):
+            stored = ExchangeRate.objects.filter(date=entry["date"], currency=entry["currency"])
+            rate = stored.first() or ExchangeRate()
+            self.save(rate, entry, RATE_FIELDS, rate_where, {})
+            kept.add(rate.pk)
         stale = ExchangeRate.objects.exclude(pk__in=kept)
         if stale.exists():
             self.report.deleted[_label(ExchangeRate)] += stale.count()
             stale.delete()
 
 
-def _read_yaml(path: Path, name: str) -> Any:
+def _rate_entries(data: Any, where: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each rate of a rates file, with the place it is written, once the file's shape is checked."""
+    if not isinstance(data, dict) or set(data) != {"rates"} or not isinstance(data["rates"], list):
+        raise ContentError(where, "the file holds one key, 'rates', with a list of days")
+    days: set[datetime.date] = set()
+    for index, entry in enumerate(data["rates"], 1):
+        day_where = f"{where} > rates[{index}]"
+        _check_keys(entry, RATE_DAY_KEYS, day_where)
+        per_euro = entry.get("per_euro")
+        if not isinstance(per_euro, dict) or not per_euro:
+            raise ContentError(day_where, "maps currency codes to rates", "per_euro")
+        date = entry.get("date")
+        if date in days:
+            raise ContentError(day_where, f"{date} is listed twice", "date")
+        days.add(date)
+        for code, value in per_euro.items():
+            rate_where = f"{day_where} '{date}' > per_euro '{code}'"
+            if code not in Currency.values:
+                raise ContentError(
+                    rate_where, f"unknown currency code (known: {', '.join(Currency.values)})"
+                )
+            yield (
+                {"date": date, "currency": code, "source": entry.get("source"), "per_euro": value},
+                rate_where,
+            )
+
+
+def read_rates(data: Any, where: str) -> list[ExchangeRate]:
+    """The rates a rates file holds, checked as the loader checks them, without saving them."""
+    rates = []
+    for entry, rate_where in _rate_entries(data, where):
+        rate = ExchangeRate()
+        _fill(rate, entry, RATE_FIELDS, rate_where, {})
+        rates.append(rate)
+    return rates
+
+
+def read_yaml(path: Path, name: str) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -472,12 +487,12 @@ def _load_all(directory: Path) -> Report:
     sources_path = directory / "sources.yaml"
     if not sources_path.exists():
         raise ContentError(str(sources_path), "is missing")
-    loader.load_sources(_read_yaml(sources_path, str(sources_path)), str(sources_path))
+    loader.load_sources(read_yaml(sources_path, str(sources_path)), str(sources_path))
     for path in career_files(directory):
-        loader.load_career(_read_yaml(path, str(path)), str(path))
+        loader.load_career(read_yaml(path, str(path)), str(path))
     rates_path = directory / "rates.yaml"
     if rates_path.exists():
-        loader.load_rates(_read_yaml(rates_path, str(rates_path)), str(rates_path))
+        loader.load_rates(read_yaml(rates_path, str(rates_path)), str(rates_path))
     return report
 
 
@@ -556,9 +571,12 @@ def dump_sources() -> str:
     return to_yaml({"sources": entries})
 
 
-def dump_rates() -> str:
+def dump_rates(rates: Iterable[ExchangeRate] | None = None) -> str:
+    """The rates file's text for the given rates, saved or not; by default the database's."""
+    if rates is None:
+        rates = ExchangeRate.objects.all()
     days: dict[datetime.date, dict[str, Any]] = {}
-    for rate in ExchangeRate.objects.order_by("date", "currency"):
+    for rate in sorted(rates, key=lambda rate: (rate.date, rate.currency)):
         day = days.setdefault(rate.date, {"date": rate.date, "source": rate.source, "per_euro": {}})
         day["per_euro"][rate.currency] = _to_file(rate._meta.get_field("per_euro"), rate.per_euro)
     return to_yaml({"rates": list(days.values())})

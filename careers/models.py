@@ -1,14 +1,91 @@
 """The roadmap's content: careers, their steps, skills and facts, each cited to its sources."""
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
 NOT_NEGATIVE = MinValueValidator(0, "An amount cannot be negative.")
+
+# Positions are moved this far out of the way while a list is reordered, so that the unique
+# (list, position) constraints hold after every single UPDATE; real positions stay below it.
+REORDER_OFFSET = 10_000
+
+
+def position_field(help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        validators=[
+            MaxValueValidator(REORDER_OFFSET - 1, "A position can be at most %(limit_value)s.")
+        ],
+        help_text=f"{help_text} Giving an item the position another one holds swaps the two.",
+    )
+
+
+class OrderedQuerySet(models.QuerySet):
+    def move_aside(self) -> int:
+        """Move these rows to positions no row of their lists holds, while they are reordered."""
+        return self.update(position=F("position") + REORDER_OFFSET)
+
+
+class Ordered(models.Model):
+    """A row with a position that is unique within its list.
+
+    Saving a row at the position another row of its list holds swaps the two: the other row
+    takes this row's old position. So staff reorder a list by editing positions, in any order.
+    """
+
+    # The fields that say which list a row is in.
+    list_fields: ClassVar[tuple[str, ...]]
+
+    objects = OrderedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def list_key(self) -> tuple[tuple[str, Any], ...] | None:
+        """The lookups that select this row's list, or None when it is in no list."""
+        attnames = (self._meta.get_field(name).attname for name in self.list_fields)
+        return tuple((attname, getattr(self, attname)) for attname in attnames)
+
+    def keeps_its_list(self) -> bool:
+        """Whether this row is already saved in the list it is in now, so a save may swap."""
+        if self.pk is None or self.list_key() is None:
+            return False
+        stored = type(self)._default_manager.filter(pk=self.pk).first()
+        return stored is not None and stored.list_key() == self.list_key()
+
+    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+        # A row that keeps its list swaps with the row holding its new position.
+        if not (exclude and "position" in exclude) and self.keeps_its_list():
+            exclude = {*(exclude or ()), "position"}
+        super().validate_constraints(exclude=exclude)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=kwargs.get("using")):
+            if update_fields is None or "position" in update_fields:
+                self._take_position()
+            super().save(*args, **kwargs)
+
+    def _take_position(self) -> None:
+        key = self.list_key()
+        if self.pk is None or key is None:
+            return
+        rows = type(self)._default_manager
+        holder = rows.filter(**dict(key), position=self.position).exclude(pk=self.pk)
+        holder_pk = holder.values_list("pk", flat=True).first()
+        if holder_pk is None:
+            return
+        stored = rows.filter(pk=self.pk).first()
+        # A row that enters another list cannot swap; the database refuses a taken position.
+        if stored is None or stored.list_key() != key:
+            return
+        rows.filter(pk=self.pk).move_aside()
+        rows.filter(pk=holder_pk).update(position=stored.position)
 
 
 class Currency(models.TextChoices):
@@ -55,11 +132,13 @@ class Source(models.Model):
         return f"{self.publisher.split(' (')[0]} {self.published.year}"
 
 
-class SourceReference(models.Model):
+class SourceReference(Ordered):
     """A web address that a source document itself cites."""
 
+    list_fields = ("source",)
+
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="references")
-    position = models.PositiveSmallIntegerField()
+    position = position_field("Order within the source's references.")
     url = models.URLField(max_length=500)
 
     class Meta:
@@ -115,12 +194,14 @@ class Career(models.Model):
         return cited
 
 
-class CareerItem(models.Model):
+class CareerItem(Ordered):
     """Something that belongs to one career, in an order, with a stable slug and its sources."""
+
+    list_fields = ("career",)
 
     career = models.ForeignKey(Career, on_delete=models.CASCADE)
     slug = models.SlugField(help_text="Stable key, unique within the career.")
-    position = models.PositiveSmallIntegerField(help_text="Order within the career.")
+    position = position_field("Order within the career.")
     sources = models.ManyToManyField(Source)
 
     class Meta:
@@ -148,10 +229,12 @@ class Step(CareerItem):
         return reverse("careers:step", args=[self.career.slug, self.slug])
 
 
-class StepSection(models.Model):
+class StepSection(Ordered):
+    list_fields = ("step",)
+
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="sections")
     slug = models.SlugField(help_text="Stable key, unique within the step; also the page anchor.")
-    position = models.PositiveSmallIntegerField()
+    position = position_field("Order within the step.")
     heading = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, related_name="step_sections")
@@ -172,7 +255,7 @@ class StepSection(models.Model):
         return self.step.get_absolute_url() + f"#{self.slug}"
 
 
-class ChecklistItemQuerySet(models.QuerySet):
+class ChecklistItemQuerySet(OrderedQuerySet):
     def current(self):
         return self.filter(retired=False)
 
@@ -180,7 +263,7 @@ class ChecklistItemQuerySet(models.QuerySet):
         return self.filter(kind__in=ChecklistItem.Kind.career_wide())
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Ordered):
     """Something a visitor can tick off: a skill, a requirement, or an action within a step."""
 
     class Kind(models.TextChoices):
@@ -194,9 +277,11 @@ class ChecklistItem(models.Model):
             return [cls.SKILL, cls.REQUIREMENT]
 
     career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="checklist_items")
+    # An item in use keeps its section from being deleted on its own; deleting the whole career
+    # (which deletes its items too) is allowed.
     section = models.ForeignKey(
         StepSection,
-        on_delete=models.SET_NULL,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="items",
@@ -206,7 +291,7 @@ class ChecklistItem(models.Model):
     slug = models.SlugField(
         help_text="Stable key, unique within the career. Progress points to it: do not change it."
     )
-    position = models.PositiveSmallIntegerField(help_text="Order within its list.")
+    position = position_field("Order within its list.")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     retired = models.BooleanField(
@@ -244,6 +329,19 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def list_key(self) -> tuple[tuple[str, Any], ...] | None:
+        # A section's actions, or a career's skills or requirements; retired items are in none.
+        if self.retired:
+            return None
+        if self.section_id:
+            return (("section_id", self.section_id), ("retired", False))
+        return (
+            ("career_id", self.career_id),
+            ("kind", self.kind),
+            ("section", None),
+            ("retired", False),
+        )
 
     def clean(self) -> None:
         career_wide = self.kind in self.Kind.career_wide()
@@ -463,14 +561,16 @@ class SalaryTable(CareerItem):
         return reverse("careers:salaries", args=[self.career.slug]) + f"#{self.slug}"
 
 
-class SalaryRow(models.Model):
+class SalaryRow(Ordered):
     class Period(models.TextChoices):
         YEAR = "year", "per year"
         MONTH = "month", "per month"
 
+    list_fields = ("table",)
+
     table = models.ForeignKey(SalaryTable, on_delete=models.CASCADE, related_name="rows")
     slug = models.SlugField(help_text="Stable key, unique within the table.")
-    position = models.PositiveSmallIntegerField()
+    position = position_field("Order within the table.")
     label = models.CharField(max_length=100, help_text="The region or experience level.")
     currency = models.CharField(max_length=3, choices=Currency.choices)
     currency_assumed = models.BooleanField(

@@ -3,6 +3,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.urls import reverse
 
 from careers import models
@@ -115,3 +116,346 @@ def test_signed_in_visitors_who_are_not_staff_are_refused(client, loaded):
     response = client.get(admin_url(models.Career))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def change_form_data(admin_client, url) -> dict:
+    """What a change page posts back when staff press Save without changing anything."""
+    response = admin_client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.append(inline.formset.management_form)
+        forms.extend(inline.formset.forms)
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                data[bound.html_name] = "on" if value is True else str(value)
+    return data
+
+
+def inline_prefix(admin_client, url, model) -> str:
+    response = admin_client.get(url)
+    return next(
+        inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is model
+    )
+
+
+# Each inline that orders its rows: the parent's admin, how to find a parent with at least two
+# rows, and the rows' model.
+ORDERED_INLINES = {
+    "steps-in-a-career": (models.Career, lambda: models.Career.objects.get(), models.Step),
+    "sections-in-a-step": (
+        models.Step,
+        lambda: models.Step.objects.order_by("position").first(),
+        models.StepSection,
+    ),
+    "items-in-a-section": (
+        models.StepSection,
+        lambda: (
+            models.StepSection.objects.annotate(items_count=Count("items"))
+            .filter(items_count__gte=2)
+            .first()
+        ),
+        models.ChecklistItem,
+    ),
+    "rows-in-a-salary-table": (
+        models.SalaryTable,
+        lambda: models.SalaryTable.objects.order_by("position").first(),
+        models.SalaryRow,
+    ),
+}
+
+
+@pytest.mark.parametrize("inline", ORDERED_INLINES, ids=str)
+def test_staff_swap_two_rows_of_an_inline(admin_client, loaded, inline):
+    parent_model, find_parent, model = ORDERED_INLINES[inline]
+    url = admin_url(parent_model, "change", find_parent().pk)
+    prefix = inline_prefix(admin_client, url, model)
+    data = change_form_data(admin_client, url)
+    first, second = (model.objects.get(pk=data[f"{prefix}-{i}-id"]) for i in (0, 1))
+    data[f"{prefix}-0-position"], data[f"{prefix}-1-position"] = second.position, first.position
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
+@pytest.mark.parametrize("inline", ORDERED_INLINES, ids=str)
+def test_two_rows_of_an_inline_at_one_position_get_a_form_error(admin_client, loaded, inline):
+    parent_model, find_parent, model = ORDERED_INLINES[inline]
+    url = admin_url(parent_model, "change", find_parent().pk)
+    prefix = inline_prefix(admin_client, url, model)
+    data = change_form_data(admin_client, url)
+    data[f"{prefix}-1-position"] = data[f"{prefix}-0-position"]
+    before = sorted(model.objects.values_list("pk", "position"))
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["errors"]
+    assert sorted(model.objects.values_list("pk", "position")) == before
+
+
+def test_new_step_at_a_taken_position_gets_a_form_error(admin_client, loaded):
+    career = models.Career.objects.get()
+    url = admin_url(models.Career, "change", career.pk)
+    prefix = inline_prefix(admin_client, url, models.Step)
+    data = change_form_data(admin_client, url)
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = index + 1
+    data.update(
+        {
+            f"{prefix}-{index}-position": 1,
+            f"{prefix}-{index}-slug": "new-step",
+            f"{prefix}-{index}-title": "New step",
+            f"{prefix}-{index}-summary": "Something new.",
+            f"{prefix}-{index}-sources": [str(models.Source.objects.first().pk)],
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert not models.Step.objects.filter(slug="new-step").exists()
+
+
+def add_item_in_section(admin_client, section, **values):
+    url = admin_url(models.StepSection, "change", section.pk)
+    prefix = inline_prefix(admin_client, url, models.ChecklistItem)
+    data = change_form_data(admin_client, url)
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = index + 1
+    values = {
+        "position": section.items.count() + 1,
+        "kind": models.ChecklistItem.Kind.ACTION,
+        "title": "New action",
+        "sources": [str(models.Source.objects.first().pk)],
+        **values,
+    }
+    data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
+    return admin_client.post(url, data)
+
+
+def test_item_added_in_a_section_belongs_to_the_sections_career(admin_client, loaded):
+    section = models.StepSection.objects.filter(items__isnull=False).first()
+
+    response = add_item_in_section(admin_client, section, slug="brand-new-action")
+
+    assert response.status_code == HTTPStatus.FOUND
+    item = models.ChecklistItem.objects.get(slug="brand-new-action")
+    assert (item.career_id, item.section_id) == (section.step.career_id, section.pk)
+
+
+def test_item_added_in_a_section_with_a_slug_the_career_uses_gets_a_form_error(
+    admin_client, loaded
+):
+    section = models.StepSection.objects.filter(items__isnull=False).first()
+    skill = models.ChecklistItem.objects.skills().first()
+    count = models.ChecklistItem.objects.count()
+
+    response = add_item_in_section(admin_client, section, slug=skill.slug)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "already uses the slug" in response.content.decode()
+    assert models.ChecklistItem.objects.count() == count
+
+
+def test_two_items_added_in_a_section_with_one_slug_get_a_form_error(admin_client, loaded):
+    section = models.StepSection.objects.filter(items__isnull=False).first()
+    url = admin_url(models.StepSection, "change", section.pk)
+    prefix = inline_prefix(admin_client, url, models.ChecklistItem)
+    data = change_form_data(admin_client, url)
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = index + 2
+    for offset in (0, 1):
+        data.update(
+            {
+                f"{prefix}-{index + offset}-position": 90 + offset,
+                f"{prefix}-{index + offset}-kind": models.ChecklistItem.Kind.ACTION,
+                f"{prefix}-{index + offset}-slug": "twice",
+                f"{prefix}-{index + offset}-title": "Twice",
+                f"{prefix}-{index + offset}-sources": [str(models.Source.objects.first().pk)],
+            }
+        )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert not models.ChecklistItem.objects.filter(slug="twice").exists()
+
+
+def changelist_positions(admin_client, model, positions: dict) -> object:
+    """Post the list's position column with the given {item: position} edits."""
+    data = {"form-TOTAL_FORMS": len(positions), "form-INITIAL_FORMS": len(positions)}
+    data["_save"] = "Save"
+    for index, (item, position) in enumerate(positions.items()):
+        data[f"form-{index}-id"] = item.pk
+        data[f"form-{index}-position"] = position
+    return admin_client.post(admin_url(model), data)
+
+
+def test_staff_swap_two_duties_in_the_list(admin_client, loaded):
+    first, second = models.Duty.objects.order_by("position")[:2]
+
+    response = changelist_positions(admin_client, models.Duty, {first: 2, second: 1})
+
+    assert response.status_code == HTTPStatus.FOUND
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
+def test_staff_rotate_three_faqs_in_the_list(admin_client, loaded):
+    faqs = list(models.Faq.objects.order_by("position")[:3])
+
+    response = changelist_positions(admin_client, models.Faq, {faqs[0]: 2, faqs[1]: 3, faqs[2]: 1})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert list(models.Faq.objects.order_by("position")[:3]) == [faqs[2], faqs[0], faqs[1]]
+
+
+def test_moving_one_duty_onto_anothers_position_in_the_list_swaps_them(admin_client, loaded):
+    first, _, third = models.Duty.objects.order_by("position")[:3]
+
+    response = changelist_positions(admin_client, models.Duty, {first: 3})
+
+    assert response.status_code == HTTPStatus.FOUND
+    first.refresh_from_db()
+    third.refresh_from_db()
+    assert (first.position, third.position) == (3, 1)
+
+
+def test_two_duties_at_one_position_in_the_list_get_a_form_error(admin_client, loaded):
+    first, second = models.Duty.objects.order_by("position")[:2]
+
+    response = changelist_positions(admin_client, models.Duty, {first: 5, second: 5})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Another item of this list has this position" in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (1, 2)
+
+
+def test_staff_swap_two_skills_in_the_checklist_list(admin_client, loaded):
+    first, second = models.ChecklistItem.objects.skills().order_by("position")[:2]
+
+    response = changelist_positions(admin_client, models.ChecklistItem, {first: 2, second: 1})
+
+    assert response.status_code == HTTPStatus.FOUND
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
+def test_staff_move_a_duty_onto_anothers_position_in_its_own_form(admin_client, loaded):
+    first, second = models.Duty.objects.order_by("position")[:2]
+    url = admin_url(models.Duty, "change", first.pk)
+    data = change_form_data(admin_client, url)
+    data["position"] = 2
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
+def test_new_duty_at_a_taken_position_gets_a_form_error(admin_client, loaded):
+    duty = models.Duty.objects.order_by("position").first()
+    data = change_form_data(admin_client, admin_url(models.Duty, "change", duty.pk))
+    data["slug"] = "brand-new-duty"
+
+    response = admin_client.post(admin_url(models.Duty, "add"), data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "already exists" in response.content.decode()
+    assert not models.Duty.objects.filter(slug="brand-new-duty").exists()
+
+
+def test_position_beyond_the_limit_gets_a_form_error(admin_client, loaded):
+    duty = models.Duty.objects.order_by("position").first()
+
+    response = changelist_positions(admin_client, models.Duty, {duty: 30000})
+
+    assert response.status_code == HTTPStatus.OK
+    duty.refresh_from_db()
+    assert duty.position == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "find"),
+    [
+        (models.Step, lambda: models.Step.objects.order_by("position").first()),
+        (
+            models.StepSection,
+            lambda: models.StepSection.objects.filter(items__retired=False).first(),
+        ),
+    ],
+    ids=["step", "section"],
+)
+def test_deleting_a_step_or_section_that_holds_checklist_items_is_refused(
+    admin_client, loaded, model, find
+):
+    obj = find()
+    url = admin_url(model, "delete", obj.pk)
+
+    page = admin_client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert "protected related objects" in page.content.decode()
+
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == HTTPStatus.OK
+    assert "protected related objects" in response.content.decode()
+    assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_deleting_a_section_emptied_of_its_items_works(admin_client, loaded):
+    section = models.StepSection.objects.filter(items__retired=False).first()
+    section.items.all().delete()
+
+    response = admin_client.post(
+        admin_url(models.StepSection, "delete", section.pk), {"post": "yes"}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not models.StepSection.objects.filter(pk=section.pk).exists()
+
+
+def test_staff_can_delete_a_career_nobody_has_progress_in(admin_client, loaded):
+    career = models.Career.objects.get()
+
+    response = admin_client.post(admin_url(models.Career, "delete", career.pk), {"post": "yes"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not models.Career.objects.exists()
+    assert not models.ChecklistItem.objects.exists()
+
+
+def test_deleting_a_section_that_holds_checklist_items_from_its_step_gets_a_form_error(
+    admin_client, loaded
+):
+    section = models.StepSection.objects.filter(items__retired=False).first()
+    url = admin_url(models.Step, "change", section.step_id)
+    prefix = inline_prefix(admin_client, url, models.StepSection)
+    data = change_form_data(admin_client, url)
+    index = next(i for i in range(100) if data[f"{prefix}-{i}-id"] == str(section.pk))
+    data[f"{prefix}-{index}-DELETE"] = "on"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "protected related objects" in response.content.decode()
+    assert models.StepSection.objects.filter(pk=section.pk).exists()

@@ -232,6 +232,54 @@ def test_step_removed_with_tracked_actions_retires_them_and_keeps_the_progress(
     assert not StepSection.objects.filter(step__slug=step_slug).exists()
 
 
+def _without_item(slug):
+    def change(data):
+        for step in data["steps"]:
+            for section in step["sections"]:
+                section["items"] = [i for i in section.get("items", []) if i["slug"] != slug]
+
+    return change
+
+
+def test_tracked_action_removed_from_its_section_is_retired_out_of_it_and_returns_to_it(
+    loaded, content_dir, content_copy
+):
+    item = ChecklistItem.objects.filter(section__isnull=False).order_by("pk").first()
+    section = item.section
+    session_progress(item)
+    edit(content_copy, CAREER_FILE, _without_item(item.slug))
+
+    load_content(content_copy)
+    item.refresh_from_db()
+    assert item.retired and item.section is None
+    assert StepSection.objects.filter(pk=section.pk).exists()
+
+    load_content(content_dir)
+    item.refresh_from_db()
+    assert not item.retired and item.section == section
+    assert item.progress.count() == 1
+
+
+def test_step_removed_after_its_tracked_action_was_retired_still_loads(loaded, content_copy):
+    item = ChecklistItem.objects.filter(section__isnull=False).order_by("pk").first()
+    step_slug = item.section.step.slug
+    session_progress(item)
+    # Retired by an earlier version of the site, which left retired actions in their section.
+    ChecklistItem.objects.filter(pk=item.pk).update(retired=True)
+    edit(
+        content_copy,
+        CAREER_FILE,
+        lambda d: d.update(steps=[s for s in d["steps"] if s["slug"] != step_slug]),
+    )
+
+    load_content(content_copy)
+
+    item.refresh_from_db()
+    assert item.retired and item.section is None
+    assert item.progress.count() == 1
+    assert not StepSection.objects.filter(step__slug=step_slug).exists()
+
+
 def test_database_refuses_deleting_an_item_that_progress_points_to(loaded):
     item = ChecklistItem.objects.first()
     session_progress(item)

@@ -91,6 +91,44 @@ def test_slugs_are_unique_per_career_but_repeat_across_careers(career):
     )
 
 
+def duty(career, slug, position):
+    return Duty.objects.create(career=career, slug=slug, position=position, title="D", body="b")
+
+
+def test_saving_an_item_at_a_position_its_list_holds_swaps_the_two(career):
+    first, second, third = (duty(career, slug, n) for n, slug in enumerate("abc", 1))
+    first.position = 3
+    first.save()
+    assert list(Duty.objects.order_by("position")) == [third, second, first]
+
+
+def test_an_item_moved_into_another_list_cannot_take_a_position_held_there(career):
+    other = Career.objects.create(slug="other", title="Other", tagline="t", introduction="i")
+    duty(other, "there", 1)
+    moving = duty(career, "here", 1)
+    moving.career = other
+    assert violates(moving.save)
+
+
+def test_an_action_swaps_with_the_current_action_of_its_section_only(career):
+    step = Step.objects.create(career=career, slug="s", position=1, title="S", summary="s")
+    section = StepSection.objects.create(step=step, slug="x", position=1, heading="X")
+
+    def action(slug, position, **values):
+        return ChecklistItem.objects.create(
+            career=career, section=section, kind="action", slug=slug, position=position, **values
+        )
+
+    first = action("a", 1, title="A")
+    action("b", 2, title="B")
+    action("old", 2, title="Old", retired=True)
+    ChecklistItem.objects.create(career=career, kind="skill", slug="k", position=2, title="K")
+    first.position = 2
+    first.save()
+    positions = dict(ChecklistItem.objects.values_list("slug", "position"))
+    assert positions == {"a": 2, "b": 1, "old": 2, "k": 2}
+
+
 def test_timeline_minimum_above_maximum_is_refused(career):
     assert violates(
         lambda: Timeline.objects.create(

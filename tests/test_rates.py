@@ -46,6 +46,34 @@ def test_fetch_writes_the_ecb_rates_of_the_day_in_the_dumpers_format(
         assert "European Central Bank" in rate.source
 
 
+def test_fetch_reads_and_writes_files_without_touching_the_database(
+    content_copy, django_assert_num_queries
+):
+    before = (content_copy / "rates.yaml").read_text(encoding="utf-8")
+    with django_assert_num_queries(0):
+        fetch(content_copy, "--date", "2025-01-06", "--date", "2024-06-03")
+    after = (content_copy / "rates.yaml").read_text(encoding="utf-8")
+    assert after != before
+    assert "2024-06-03" in after
+
+
+def test_dump_of_unsaved_rates_equals_the_dump_of_the_same_rates_saved(django_assert_num_queries):
+    rates = [
+        ExchangeRate(date=datetime.date(2025, 1, 6), currency=code, per_euro=Decimal(per_euro))
+        for code, per_euro in (("USD", "1.0426"), ("INR", "89.2605"), ("GBP", "0.83"))
+    ]
+    rates.append(ExchangeRate(date=datetime.date(2023, 9, 5), currency="USD", per_euro=1))
+    for rate in rates:
+        rate.source = "European Central Bank"
+    with django_assert_num_queries(0):
+        text = dump_rates(rates)
+    ExchangeRate.objects.bulk_create(rates)
+    assert text == dump_rates()
+    days = yaml.safe_load(text)["rates"]
+    assert [day["date"] for day in days] == [datetime.date(2023, 9, 5), datetime.date(2025, 1, 6)]
+    assert list(days[1]["per_euro"]) == ["GBP", "INR", "USD"]
+
+
 def test_fetch_keeps_the_days_already_in_the_file(content_copy):
     (content_copy / "rates.yaml").unlink()
     fetch(content_copy, "--date", "2023-09-05")

@@ -7,9 +7,8 @@ from currency_converter import CurrencyConverter, RateNotFoundError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from careers.content import ContentError, Loader, Report, _read_yaml, dump_rates
+from careers.content import ContentError, dump_rates, read_rates, read_yaml
 from careers.models import Currency, ExchangeRate
 
 EURO = Currency.EUR.value
@@ -95,28 +94,21 @@ class Command(BaseCommand):
         )
 
     def render(self, path: Path, days: dict[datetime.date, tuple[str, dict[str, Decimal]]]) -> str:
-        """The file's new text, written by the content dumper so that it loads back unchanged.
-
-        The rates pass through the database inside a transaction that is then rolled back, so
-        the file gets the dumper's exact format and the database stays as it was.
-        """
-        with transaction.atomic():
-            ExchangeRate.objects.all().delete()
-            if path.exists():
+        """The file's new text: its days with the fetched ones, written by the content dumper so
+        that it loads back unchanged. The database is not touched."""
+        rates: dict[tuple[datetime.date, str], ExchangeRate] = {}
+        if path.exists():
+            try:
+                kept = read_rates(read_yaml(path, str(path)), str(path))
+            except ContentError as error:
+                raise CommandError(f"{error}\nNothing was written.") from None
+            rates = {(rate.date, rate.currency): rate for rate in kept}
+        for date, (source, per_euro) in days.items():
+            for code, value in per_euro.items():
+                rate = ExchangeRate(date=date, currency=code, per_euro=value, source=source)
                 try:
-                    Loader({}, Report()).load_rates(_read_yaml(path, str(path)), str(path))
-                except ContentError as error:
-                    raise CommandError(f"{error}\nNothing was written.") from None
-            for date, (source, rates) in days.items():
-                for code, per_euro in rates.items():
-                    rate = ExchangeRate.objects.filter(date=date, currency=code).first()
-                    rate = rate or ExchangeRate(date=date, currency=code)
-                    rate.per_euro, rate.source = per_euro, source
-                    try:
-                        rate.full_clean()
-                    except ValidationError as error:
-                        raise CommandError(f"{date} {code}: {' '.join(error.messages)}") from None
-                    rate.save()
-            text = dump_rates()
-            transaction.set_rollback(True)
-        return text
+                    rate.full_clean(validate_unique=False, validate_constraints=False)
+                except ValidationError as error:
+                    raise CommandError(f"{date} {code}: {' '.join(error.messages)}") from None
+                rates[date, code] = rate
+        return dump_rates(rates.values())
