@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import CharField, F, Q, Value
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -28,6 +28,11 @@ MAX_RESULTS = 60
 SNIPPET_CHARS = 220
 # Markers the database puts around matched words; escaped text never contains them.
 START, STOP = "\u27e6", "\u27e7"
+
+
+def _label(field: str, choices: list[tuple[str, str]]) -> models.Expression:
+    """A choice field's human label ("Containerization"), not its stored value."""
+    return Case(*(When(**{field: value}, then=Value(label)) for value, label in choices))
 
 
 def _text(*parts: str | models.Expression) -> models.Expression:
@@ -198,7 +203,7 @@ KINDS: tuple[Kind, ...] = (
         "Tools",
         content.Tool,
         _text("name"),
-        _text("category"),
+        _text(_label("category", content.Tool.Category.choices)),
         _career_page("market", "#tool-{}"),
     ),
     Kind(

@@ -138,3 +138,9 @@ def test_an_over_long_query_is_refused_with_a_message(client, loaded):
 def test_a_search_is_one_query(loaded, django_assert_num_queries):
     with django_assert_num_queries(1):
         search("backend developer skills")
+
+
+def test_tools_are_found_and_shown_by_their_category_label(client, loaded):
+    html = client.get("/search/", {"q": "containerization"}).content.decode()
+    assert "Docker" in html
+    assert "<mark>Containerization</mark>" in html
