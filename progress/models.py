@@ -34,22 +34,17 @@ def _new_generation() -> int:
     return secrets.randbits(48)
 
 
-def statuses_key(user_id: int | None, session_key: str) -> str:
-    """Where the cache keeps one owner's statuses, by career, in their current generation."""
+def statuses_keys(user_id: int | None, session_key: str) -> tuple[str, str]:
+    """Where the cache keeps one owner's generation, and their statuses by career."""
     owner = _owner_name(user_id, session_key)
-    key = f"progress:generation:{owner}"
-    generation = cache.get(key)
-    if generation is None:
-        fresh = _new_generation()
-        generation = fresh if cache.add(key, fresh, STATUSES_SECONDS) else cache.get(key, fresh)
-    return f"progress:statuses:{owner}:{generation}"
+    return f"progress:generation:{owner}", f"progress:statuses:{owner}"
 
 
 def forget_statuses(user_id: int | None, session_key: str) -> None:
     """Start a new generation of an owner's cached statuses, now and again once the change is
-    committed. A request that read the old statuses from the database stores them under the
-    generation it started with, which nobody reads any more."""
-    key = f"progress:generation:{_owner_name(user_id, session_key)}"
+    committed. A request that read the old statuses from the database stores them with the
+    generation it started with, which nobody accepts any more."""
+    key = statuses_keys(user_id, session_key)[0]
     _next_generation(key)
     transaction.on_commit(lambda: _next_generation(key))
 
@@ -119,9 +114,8 @@ class Owner:
         return {"user": self.user, "session_key": self.session_key}
 
     @property
-    def statuses_key(self) -> str:
-        """Where the cache keeps this owner's statuses now; a change moves them elsewhere."""
-        return statuses_key(self.user.pk if self.user else None, self.session_key)
+    def statuses_keys(self) -> tuple[str, str]:
+        return statuses_keys(self.user.pk if self.user else None, self.session_key)
 
     @property
     def is_account(self) -> bool:
@@ -177,12 +171,21 @@ class ProgressQuerySet(OwnedQuerySet):
             return {}
         if not settings.CACHE_IS_SHARED:
             return self._read_statuses(owner, career)
-        # The key holds the generation read before the database is: see forget_statuses.
-        key = owner.statuses_key
-        by_career = cache.get(key) or {}
+        generation_key, statuses_key = owner.statuses_keys
+        found = cache.get_many([generation_key, statuses_key])
+        generation = found.get(generation_key)
+        if generation is None:
+            fresh = _new_generation()
+            added = cache.add(generation_key, fresh, STATUSES_SECONDS)
+            generation = fresh if added else cache.get(generation_key, fresh)
+        # Statuses count only with the generation read before the database was: see
+        # forget_statuses.
+        cached_generation, by_career = found.get(statuses_key) or (None, {})
+        if cached_generation != generation:
+            by_career = {}
         if career.pk not in by_career:
             by_career = {**by_career, career.pk: self._read_statuses(owner, career)}
-            cache.set(key, by_career, STATUSES_SECONDS)
+            cache.set(statuses_key, (generation, by_career), STATUSES_SECONDS)
         return by_career[career.pk]
 
     def _read_statuses(self, owner: "Owner", career) -> dict[int, str]:

@@ -758,11 +758,12 @@ def test_statuses_read_before_a_save_and_cached_after_it_are_never_served(
     mark(client, action, "learning")
     request = rf.get("/")
     request.user, request.session = AnonymousUser(), client.session
-    reader_key = Owner.of(request).statuses_key
+    generation_key, statuses_key = Owner.of(request).statuses_keys
+    generation_before_the_save = cache.get(generation_key)
     read_before_the_save = {career.pk: {action.pk: "learning"}}
 
     mark(client, action, "done")
-    cache.set(reader_key, read_before_the_save, STATUSES_SECONDS)
+    cache.set(statuses_key, (generation_before_the_save, read_before_the_save), STATUSES_SECONDS)
 
     assert Progress.objects.statuses(request, career) == {action.pk: "done"}
     statuses = {
