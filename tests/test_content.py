@@ -214,17 +214,20 @@ def test_retired_skill_returns_with_its_progress_when_put_back(loaded, content_d
     assert skill.progress.get().status == Status.LEARNING
 
 
+def _without_step(slug):
+    def change(data):
+        data["steps"] = [step for step in data["steps"] if step["slug"] != slug]
+
+    return change
+
+
 def test_step_removed_with_tracked_actions_retires_them_and_keeps_the_progress(
     loaded, content_copy
 ):
     item = ChecklistItem.objects.filter(section__isnull=False).order_by("pk").first()
     step_slug = item.section.step.slug
     session_progress(item)
-    edit(
-        content_copy,
-        CAREER_FILE,
-        lambda d: d.update(steps=[s for s in d["steps"] if s["slug"] != step_slug]),
-    )
+    edit(content_copy, CAREER_FILE, _without_step(step_slug))
     load_content(content_copy)
     item.refresh_from_db()
     assert item.retired and item.section is None
@@ -266,11 +269,7 @@ def test_step_removed_after_its_tracked_action_was_retired_still_loads(loaded, c
     session_progress(item)
     # Retired by an earlier version of the site, which left retired actions in their section.
     ChecklistItem.objects.filter(pk=item.pk).update(retired=True)
-    edit(
-        content_copy,
-        CAREER_FILE,
-        lambda d: d.update(steps=[s for s in d["steps"] if s["slug"] != step_slug]),
-    )
+    edit(content_copy, CAREER_FILE, _without_step(step_slug))
 
     load_content(content_copy)
 
