@@ -1,5 +1,6 @@
 """The roadmap's content: careers, their steps, skills and facts, each cited to its sources."""
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -176,22 +177,32 @@ class Career(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("careers:overview", args=[self.slug])
 
-    def citations(self) -> dict[tuple[str, int], list[int]]:
-        """Source ids cited by each of this career's items, keyed on (model name, id): one query."""
+    def cited_sources(self) -> dict[tuple[str, int], tuple[Source, ...]]:
+        """The sources each of this career's items cites, keyed on (model name, id): one query."""
+        columns = ("source_id", "source__slug", "source__publisher", "source__published")
         parts = []
         for model, to_career in CITING_MODELS.items():
-            through = model.sources.through
             owner = model._meta.model_name
             parts.append(
-                through.objects.filter(**{"__".join(filter(None, (owner, to_career))): self})
+                model.sources.through.objects.filter(
+                    **{"__".join(filter(None, (owner, to_career))): self}
+                )
                 .annotate(kind=models.Value(owner, output_field=models.CharField()))
-                .values_list("kind", f"{owner}_id", "source_id")
+                .values_list("kind", f"{owner}_id", *columns)
                 .order_by()
             )
-        cited: dict[tuple[str, int], list[int]] = {}
-        for kind, pk, source_id in parts[0].union(*parts[1:], all=True):
-            cited.setdefault((kind, pk), []).append(source_id)
-        return cited
+        sources: dict[int, Source] = {}
+        cited: dict[tuple[str, int], list[Source]] = defaultdict(list)
+        for kind, pk, source_id, slug, publisher, published in parts[0].union(*parts[1:], all=True):
+            if source_id not in sources:
+                sources[source_id] = Source(
+                    pk=source_id, slug=slug, publisher=publisher, published=published
+                )
+            cited[(kind, pk)].append(sources[source_id])
+        return {
+            key: tuple(sorted(found, key=lambda s: (s.published, s.slug)))
+            for key, found in cited.items()
+        }
 
 
 class CareerItem(Ordered):
@@ -662,16 +673,3 @@ CITING_MODELS: dict[type[models.Model], str] = {
     Faq: "career",
     SalaryTable: "career",
 }
-
-
-class ContentRevision(models.Model):
-    """One row whose token changes with every change to the content.
-
-    Every process compares it with the token its cached pages were made under; kept in the
-    database, a change is seen by all processes whatever cache they have.
-    """
-
-    token = models.CharField(max_length=32)
-
-    def __str__(self) -> str:
-        return self.token

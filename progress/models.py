@@ -1,20 +1,19 @@
 """A visitor's progress on checklist items, kept for an account or for an anonymous session."""
 
 import secrets
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.urls import reverse
 
 from careers.models import Career, ChecklistItem
+from careers.pages import new_version, read_version
 
 # The session remembers which session key its anonymous progress is filed under, because logging
 # in gives the session a new key before the account can take the progress over.
@@ -22,38 +21,18 @@ SESSION_OWNER = "progress_session_key"
 # The longest note a visitor can write. Signing in can join two notes into a longer one (see
 # merge_notes); such a note is kept whole, and can be shortened but not lengthened.
 NOTE_MAX_LENGTH = 5000
-STATUSES_SECONDS = 10 * 60
 
 
 def _owner_name(user_id: int | None, session_key: str) -> str:
     return f"user:{user_id}" if user_id else f"session:{session_key}"
 
 
-def _new_generation() -> int:
-    # Random rather than 0, so that a generation lost from the cache never comes back.
-    return secrets.randbits(48)
-
-
-def statuses_keys(user_id: int | None, session_key: str) -> tuple[str, str]:
-    """Where the cache keeps one owner's generation, and their statuses by career."""
-    owner = _owner_name(user_id, session_key)
-    return f"progress:generation:{owner}", f"progress:statuses:{owner}"
-
-
-def forget_statuses(user_id: int | None, session_key: str) -> None:
-    """Start a new generation of an owner's cached statuses, now and again once the change is
-    committed. A request that read the old statuses from the database stores them with the
-    generation it started with, which nobody accepts any more."""
-    key = statuses_keys(user_id, session_key)[0]
-    _next_generation(key)
-    transaction.on_commit(lambda: _next_generation(key))
-
-
-def _next_generation(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, _new_generation(), STATUSES_SECONDS)
+def progress_changed(user_id: int | None, session_key: str) -> None:
+    """Give an owner's progress a new version, now and once the change commits, so that pages
+    showing the old progress are not served to them again (see careers.pages)."""
+    key = f"progress:version:{_owner_name(user_id, session_key)}"
+    new_version(key)
+    transaction.on_commit(lambda: new_version(key))
 
 
 class Status(models.TextChoices):
@@ -90,55 +69,58 @@ def merge_notes(account_note: str, session_note: str) -> str:
 
 @dataclass(frozen=True)
 class Owner:
-    """Whose progress a request reads and writes: an account, or else an anonymous session."""
+    """Whose progress a request reads and writes: an account, an anonymous session that has saved
+    progress, or nobody yet (false)."""
 
     user: Any = None
     session_key: str = ""
 
     @classmethod
-    def of(cls, request, create: bool = False) -> "Owner | None":
+    def of(cls, request, create: bool = False) -> "Owner":
         """The request's owner; with create, an anonymous visitor gets a session to save into."""
         if request.user.is_authenticated:
             return cls(user=request.user)
         session = request.session
         if create and not session.session_key:
             session.save()
-        if not session.session_key:
-            return None
         if create and session.get(SESSION_OWNER) != session.session_key:
             session[SESSION_OWNER] = session.session_key
-        return cls(session_key=session.session_key)
+        if session.session_key and session.get(SESSION_OWNER) == session.session_key:
+            return cls(session_key=session.session_key)
+        return cls()
+
+    def __bool__(self) -> bool:
+        return self.user is not None or bool(self.session_key)
 
     @property
     def fields(self) -> dict[str, Any]:
         return {"user": self.user, "session_key": self.session_key}
 
     @property
-    def statuses_keys(self) -> tuple[str, str]:
-        return statuses_keys(self.user.pk if self.user else None, self.session_key)
-
-    @property
     def is_account(self) -> bool:
         return self.user is not None
 
+    @property
+    def progress_version(self) -> str | None:
+        """Changes whenever this owner's progress does; empty for nobody, None if unknown."""
+        if not self:
+            return ""
+        name = _owner_name(self.user.pk if self.user else None, self.session_key)
+        version = read_version(f"progress:version:{name}")
+        return f"{name}:{version}" if version else None
 
-def roadmap_order(queryset):
-    """Items in the order the roadmap takes them: steps in order, then skills, then requirements."""
-    kind_order = Case(
-        When(kind=ChecklistItem.Kind.SKILL, then=Value(1)),
-        When(kind=ChecklistItem.Kind.REQUIREMENT, then=Value(2)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return queryset.select_related("career", "section__step__career").order_by(
-        kind_order, "section__step__position", "section__position", "position", "slug"
-    )
+    def statuses(self, career: Career) -> dict[int, str]:
+        """Item id to status for one career; items never touched are absent. One query."""
+        if not self:
+            return {}
+        records = Progress.objects.of(self).filter(item__career=career)
+        return dict(records.values_list("item_id", "status"))
 
 
 class OwnedQuerySet(models.QuerySet):
     """Records that belong to an account or to an anonymous session."""
 
-    def of(self, owner: Owner | None):
+    def of(self, owner: Owner):
         return self.filter(**owner.fields) if owner else self.none()
 
     def abandoned(self):
@@ -150,46 +132,16 @@ class OwnedQuerySet(models.QuerySet):
 
 class ProgressQuerySet(OwnedQuerySet):
     def update(self, **changes: Any) -> int:
-        # Saves and deletes drop cached statuses through signals; an update sends none.
+        # Saves and deletes give the owner's progress a new version through signals; an update
+        # sends none.
         owners = set(self.values_list("user_id", "session_key"))
         rows = super().update(**changes)
         if "user" in changes or "session_key" in changes:
             user = changes.get("user")
             owners.add((getattr(user, "pk", user), changes.get("session_key", "")))
         for user_id, session_key in owners:
-            forget_statuses(user_id, session_key)
+            progress_changed(user_id, session_key)
         return rows
-
-    def statuses(self, request, career) -> dict[int, str]:
-        """Item id to status for one career; items never touched are absent.
-
-        One query, or none while the shared cache holds the owner's statuses: every page of the
-        roadmap asks for them, and they change only when the owner saves something.
-        """
-        owner = Owner.of(request)
-        if owner is None:
-            return {}
-        if not settings.CACHE_IS_SHARED:
-            return self._read_statuses(owner, career)
-        generation_key, statuses_key = owner.statuses_keys
-        found = cache.get_many([generation_key, statuses_key])
-        generation = found.get(generation_key)
-        if generation is None:
-            fresh = _new_generation()
-            added = cache.add(generation_key, fresh, STATUSES_SECONDS)
-            generation = fresh if added else cache.get(generation_key, fresh)
-        # Statuses count only with the generation read before the database was: see
-        # forget_statuses.
-        cached_generation, by_career = found.get(statuses_key) or (None, {})
-        if cached_generation != generation:
-            by_career = {}
-        if career.pk not in by_career:
-            by_career = {**by_career, career.pk: self._read_statuses(owner, career)}
-            cache.set(statuses_key, (generation, by_career), STATUSES_SECONDS)
-        return by_career[career.pk]
-
-    def _read_statuses(self, owner: "Owner", career) -> dict[int, str]:
-        return dict(self.of(owner).filter(item__career=career).values_list("item_id", "status"))
 
     def save_for(self, owner: Owner, item: ChecklistItem, **changes: str) -> "Progress":
         """Set fields of the owner's one record for an item, creating it if need be.
@@ -286,42 +238,6 @@ class Progress(OwnedByVisitor):
         return f"{owner}: {self.item} ({self.get_status_display()})"
 
 
-@dataclass
-class Summary:
-    """A visitor's progress over a set of items. Skipped items count as neither done nor left."""
-
-    counts: Counter = field(default_factory=Counter)
-
-    @classmethod
-    def of(cls, item_ids, statuses: dict[int, str]) -> "Summary":
-        return cls(Counter(statuses.get(pk, Status.NOT_STARTED) for pk in item_ids))
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def done(self) -> int:
-        return self.counts[Status.DONE]
-
-    @property
-    def counted(self) -> int:
-        return self.total - self.counts[Status.SKIPPED]
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.counted) if self.counted else 0
-
-    @property
-    def unfinished(self) -> int:
-        return self.counts[Status.NOT_STARTED] + self.counts[Status.LEARNING]
-
-    @property
-    def by_status(self) -> list[tuple[str, str, int]]:
-        """(value, label, count) for every status, in the order the controls show them."""
-        return [(value, label, self.counts[value]) for value, label in Status.choices]
-
-
 class GoalQuerySet(OwnedQuerySet):
     def merge_session_into(self, session_key: str, user) -> None:
         """An account's own target date wins; else it takes the session's."""
@@ -375,94 +291,3 @@ class ShareLink(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("progress:shared", args=[self.token])
-
-
-class SummarizedItems:
-    """Checklist items that carry their owner's status, counted by status."""
-
-    items: list
-
-    @property
-    def summary(self) -> Summary:
-        return Summary(Counter(item.status for item in self.items))
-
-
-@dataclass
-class ItemGroup(SummarizedItems):
-    """Checklist items under one heading: a step, the skills or the requirements."""
-
-    title: str
-    items: list
-    step: Any = None
-    url: str = ""
-
-    @property
-    def slug(self) -> str:
-        return self.step.slug if self.step else self.title.lower()
-
-
-@dataclass
-class CareerProgress(SummarizedItems):
-    """Everything an owner's progress on one career shows, read in a fixed number of queries."""
-
-    career: Career
-    items: list
-    retired: list
-    goal: "Goal | None"
-    today: date
-
-    @classmethod
-    def of(cls, career: Career, owner: Owner | None, today: date) -> "CareerProgress":
-        records = {
-            p.item_id: p
-            for p in Progress.objects.of(owner)
-            .filter(item__career=career)
-            .only("item_id", "status", "note", "updated_at")
-        }
-        items = list(roadmap_order(ChecklistItem.objects.current().filter(career=career)))
-        for item in items:
-            record = records.get(item.pk)
-            item.status = record.status if record else Status.NOT_STARTED
-            item.note = record.note if record else ""
-            item.status_label = Status(item.status).label
-        current = {item.pk for item in items}
-        retired = list(
-            ChecklistItem.objects.filter(pk__in=set(records) - current).order_by("kind", "slug")
-        )
-        for item in retired:
-            item.status, item.note = records[item.pk].status, records[item.pk].note
-            item.status_label = Status(item.status).label
-        goal = Goal.objects.of(owner).filter(career=career).first()
-        return cls(career=career, items=items, retired=retired, goal=goal, today=today)
-
-    @property
-    def next_up(self) -> ChecklistItem | None:
-        return next((item for item in self.items if Status(item.status).unfinished), None)
-
-    @property
-    def groups(self) -> list[ItemGroup]:
-        groups: list[ItemGroup] = []
-        for item in self.items:
-            step = item.section.step if item.section_id else None
-            title = str(step) if step else item.get_kind_display() + "s"
-            if not groups or groups[-1].title != title:
-                url = step.get_absolute_url() if step else ""
-                groups.append(ItemGroup(title=title, items=[], step=step, url=url))
-            groups[-1].items.append(item)
-        for group in groups:
-            if group.step:
-                counts = group.summary
-                group.step.done_count, group.step.item_count = counts.done, counts.total
-        return groups
-
-    @property
-    def pace(self) -> Decimal | None:
-        return self.goal.pace(self.summary.unfinished, self.today) if self.goal else None
-
-    @property
-    def weeks_left(self) -> Decimal | None:
-        return self.goal.weeks_left(self.today).quantize(Decimal("0.1")) if self.goal else None
-
-    @property
-    def timelines(self):
-        return self.career.timeline_set.prefetch_related("sources")

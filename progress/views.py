@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from careers.models import Career, ChecklistItem
+from careers.roadmap import Roadmap
 
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
-from .models import CareerProgress, Goal, Owner, Progress, ShareLink, Status, Summary
+from .models import Goal, Owner, Progress, ShareLink, Status
+from .overlay import CareerProgress, Overlay
 
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
@@ -49,12 +51,17 @@ def _back_to(request: HttpRequest, item: ChecklistItem) -> str:
     return f"{target}#item-{item.slug}" if target else item.get_absolute_url()
 
 
-def _careers_of(owner: Owner | None):
-    if owner is None:
+def _careers_of(owner: Owner):
+    if not owner:
         return Career.objects.none()
     started = Progress.objects.of(owner).values("item__career")
     with_goal = Goal.objects.of(owner).values("career")
     return Career.objects.filter(Q(pk__in=started) | Q(pk__in=with_goal))
+
+
+def _started(owner: Owner) -> list[CareerProgress]:
+    today = timezone.localdate()
+    return [CareerProgress.of(career.slug, owner, today) for career in _careers_of(owner)]
 
 
 @require_POST
@@ -70,27 +77,22 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     Progress.objects.save_for(owner, item, status=form.cleaned_data["status"])
     if not request.htmx:
         return redirect(_back_to(request, item))
-
-    statuses = dict(
-        Progress.objects.of(owner).filter(item__career=item.career).values_list("item_id", "status")
-    )
-    current = ChecklistItem.objects.current().filter(career=item.career)
-    in_career = list(current.values_list("pk", "section__step"))
-    item.status = statuses[item.pk]
-    step = item.section.step if item.section_id else None
-    if step:
-        counts = Summary.of([pk for pk, step_id in in_career if step_id == step.pk], statuses)
-        step.done_count, step.item_count = counts.done, counts.total
-    summary = Summary.of([pk for pk, _ in in_career], statuses)
-    context = {"item": item, "step": step, "summary": summary, "status_next": next_page(request)}
+    roadmap = Roadmap.read(item.career.slug, ("steps", "checklist"))
+    context = {
+        "progress": Overlay.of(roadmap, owner.statuses(item.career)),
+        "item": item,
+        "step": item.section.step if item.section_id else None,
+        "next": next_page(request),
+    }
     return render(request, "progress/status_saved.html", context)
 
 
 def _with_record(request: HttpRequest, item: ChecklistItem) -> "Progress | None":
-    """The visitor's record on the item, its status set on the item."""
-    record = Progress.objects.of(Owner.of(request)).filter(item=item).first()
-    item.status = record.status if record else Status.NOT_STARTED
-    return record
+    return Progress.objects.of(request.owner).filter(item=item).first()
+
+
+def _status(record: "Progress | None") -> Status:
+    return Status(record.status) if record else Status.NOT_STARTED
 
 
 @require_GET
@@ -100,7 +102,8 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     record = _with_record(request, item)
     note = record.note if record else ""
     form = NoteForm(initial={"note": note}, saved_note=note)
-    return render(request, "progress/item.html", {"item": item, "form": form, "record": record})
+    context = {"item": item, "form": form, "record": record, "status": _status(record)}
+    return render(request, "progress/item.html", context)
 
 
 @require_POST
@@ -111,7 +114,7 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     form = NoteForm(request.POST, saved_note=record.note if record else "")
     if not form.is_valid():
         template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
-        context = {"item": item, "form": form, "record": record}
+        context = {"item": item, "form": form, "record": record, "status": _status(record)}
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     record = Progress.objects.save_for(
         Owner.of(request, create=True), item, note=form.cleaned_data["note"]
@@ -126,9 +129,8 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    owner = Owner.of(request)
-    today = timezone.localdate()
-    started = [CareerProgress.of(career, owner, today) for career in _careers_of(owner)]
+    owner = request.owner
+    started = _started(owner)
     recent = Progress.objects.of(owner).select_related("item__career").order_by("-updated_at")[:15]
     context = {
         "started": started,
@@ -141,8 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
-    career = get_object_or_404(Career, slug=career_slug)
-    progress = CareerProgress.of(career, Owner.of(request), timezone.localdate())
+    progress = CareerProgress.of(career_slug, request.owner, timezone.localdate())
     initial = {"target_date": progress.goal.target_date if progress.goal else None}
     return render(
         request, "progress/career.html", {"progress": progress, "goal_form": GoalForm(initial)}
@@ -154,7 +155,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
     form = GoalForm(request.POST)
     if not form.is_valid():
-        progress = CareerProgress.of(career, Owner.of(request), timezone.localdate())
+        progress = CareerProgress.of(career.slug, request.owner, timezone.localdate())
         context = {"progress": progress, "goal_form": form}
         return render(request, "progress/career.html", context, status=HTTPStatus.BAD_REQUEST)
     target = form.cleaned_data["target_date"]
@@ -165,7 +166,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
         )
         messages.success(request, f"Your target date is {date_format(target)}.")
     else:
-        Goal.objects.of(Owner.of(request)).filter(career=career).delete()
+        Goal.objects.of(request.owner).filter(career=career).delete()
         messages.success(request, "Your target date is removed.")
     return redirect(reverse("progress:career", args=[career.slug]) + "#goal")
 
@@ -173,7 +174,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
-    records = Progress.objects.of(Owner.of(request)).filter(item__career=career)
+    records = Progress.objects.of(request.owner).filter(item__career=career)
     if request.method == "POST":
         deleted, _ = records.delete()
         messages.success(request, f"Your progress on {career} is reset ({deleted} items cleared).")
@@ -181,7 +182,7 @@ def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     return render(request, "progress/reset.html", {"career": career, "count": records.count()})
 
 
-def _export_rows(owner: Owner | None) -> list[dict]:
+def _export_rows(owner: Owner) -> list[dict]:
     records = (
         Progress.objects.of(owner)
         .select_related("item__career")
@@ -213,7 +214,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
         "format": EXPORT_FORMAT,
         "version": 1,
         "exported": timezone.now().isoformat(),
-        "progress": _export_rows(Owner.of(request)),
+        "progress": _export_rows(request.owner),
     }
     body = json.dumps(data, indent=2, ensure_ascii=False)
     return _attachment(HttpResponse(body, content_type="application/json"), "json")
@@ -225,7 +226,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     fields = ["career", "item", "title", "status", "note", "updated", "retired"]
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(_export_rows(Owner.of(request)))
+    writer.writerows(_export_rows(request.owner))
     return _attachment(response, "csv")
 
 
@@ -265,7 +266,5 @@ def share(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.select_related("user"), token=token)
-    owner = Owner(user=link.user)
-    today = timezone.localdate()
-    started = [CareerProgress.of(career, owner, today) for career in _careers_of(owner)]
+    started = _started(Owner(user=link.user))
     return render(request, "progress/shared.html", {"started": started})

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "progress.middleware.OwnerMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_site.urls"
@@ -108,28 +109,28 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
+    # Shared by every process: sessions, and the versions of the content and of each visitor's
+    # progress that rendered pages are keyed on. Redis in production; without it, files in one
+    # folder, which the processes of one machine (and the content commands) share.
     "default": (
-        # django-redis keeps one client per process; Django's own backend builds one per call.
         {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     ),
-    # Rendered pages and fragments, keyed on the content version and everything else they
-    # depend on, so each process may keep its own: the fastest to read.
-    "template_fragments": {
+    # Rendered pages, keyed on everything they depend on (careers.pages), so never stale: each
+    # process keeps its own, the fastest to read.
+    "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template-fragments",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "LOCATION": "pages",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
-# Only a cache that every process shares may hold what visitors change (their session, their
-# progress): with one cache per process, another process would go on serving the old copy.
-CACHE_IS_SHARED = bool(REDIS_URL)
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_IS_SHARED
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from careers.models import ChecklistItem
-from progress.models import Progress, ShareLink, roadmap_order
+from careers.roadmap import Roadmap
+from progress.models import Progress, ShareLink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +19,7 @@ SKILL = "programming-languages"
 
 
 def first_step_item() -> ChecklistItem:
-    return roadmap_order(ChecklistItem.objects.current())[0]
+    return Roadmap.read("backend-developer", ("steps",)).checklist[0]
 
 
 def sign_in(page, site: str, username: str = "ada") -> None:

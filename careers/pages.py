@@ -1,0 +1,100 @@
+"""The public pages' one cache: each page is rendered once and served to every visitor it fits.
+
+A page depends on the content (its version), its address, whether the visitor is signed in (the
+account links) and the visitor's progress. The progress app's middleware sets `request.owner`, whose
+`progress_version` changes whenever that visitor's progress does and is empty for a visitor with
+none, so every first-time visitor shares one copy of each page. The CSRF token is the only part that
+differs between those visitors: pages are stored with a placeholder and get the visitor's token as
+they are served.
+
+The content version lives in the default cache, which every process shares (Redis, or files on
+one machine), so an edit made in the admin or by the loader reaches every process at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+CONTENT_VERSION_KEY = "careers:content-version"
+# Not a token Django could make (those are 64 letters and digits), so it cannot be one by chance.
+CSRF_PLACEHOLDER = "csrf-token-put-in-when-served"
+
+
+def read_version(key: str) -> str | None:
+    """The version kept under `key` in the shared cache, starting one if there is none yet, or
+    None while the cache cannot say. A new version is random, so an old one never comes back."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def new_version(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def content_changed(sender, **kwargs) -> None:
+    """Pages made from the old content are never served again, from now and once it commits.
+
+    Until the change commits, other requests still read the old content and may store pages under
+    the new version: the version taken at commit leaves those unused.
+    """
+    if kwargs.get("action", "post_").startswith("post_"):
+        new_version(CONTENT_VERSION_KEY)
+        transaction.on_commit(lambda: new_version(CONTENT_VERSION_KEY))
+
+
+def page_key(request: HttpRequest) -> str | None:
+    """Everything a page depends on besides its template, or None when it must not be stored."""
+    owner = getattr(request, "owner", None)
+    parts = (
+        read_version(CONTENT_VERSION_KEY),
+        request.get_full_path(),
+        str(request.user.is_authenticated),
+        owner.progress_version if owner is not None else "",
+    )
+    if None in parts or get_messages(request):
+        return None
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's page from the cache when it has it; else render and keep it.
+
+    The view returns a TemplateResponse; only a 200 is kept. Pages carry the visitor's token and
+    progress, so no shared HTTP cache may keep them (private, Vary: Cookie).
+    """
+
+    @wraps(view)
+    def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        pages = caches["pages"]
+        key = page_key(request)
+        html = pages.get(key) if key else None
+        if html is not None:
+            response = HttpResponse(html)
+        else:
+            response = view(request, *args, **kwargs)
+            response.context_data["csrf_token"] = CSRF_PLACEHOLDER
+            response.render()
+            html = response.content.decode()
+            if key and response.status_code == HTTPStatus.OK:
+                pages.set(key, html)
+        response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        patch_vary_headers(response, ["Cookie"])
+        patch_cache_control(response, private=True)
+        return response
+
+    return serve

@@ -1,0 +1,168 @@
+"""A visitor's statuses laid over a career's checklist: what every page shows of their progress.
+
+`Overlay.of(roadmap, statuses)` is the one place that turns (items, statuses) into each item's
+status, per-step counts, the summary and what comes next. The public pages (through the template
+tags), the status control's answer, the dashboard and the share page all use it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from careers.models import ChecklistItem, Step
+from careers.roadmap import Roadmap
+
+from .models import Goal, Owner, Progress, Status
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of statuses over a set of items. Skipped items count as neither done nor left."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, statuses) -> Summary:
+        return cls(Counter(statuses))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return self.counts[Status.DONE]
+
+    @property
+    def counted(self) -> int:
+        return self.total - self.counts[Status.SKIPPED]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.counted) if self.counted else 0
+
+    @property
+    def unfinished(self) -> int:
+        return self.counts[Status.NOT_STARTED] + self.counts[Status.LEARNING]
+
+    @property
+    def by_status(self) -> list[tuple[str, str, int]]:
+        """(value, label, count) for every status, in the order the controls show them."""
+        return [(value, label, self.counts[value]) for value, label in Status.choices]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Checklist items under one heading: a step, the skills or the requirements."""
+
+    title: str
+    slug: str
+    entries: tuple[tuple[ChecklistItem, Status], ...]
+    summary: Summary
+    step: Step | None = None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    roadmap: Roadmap
+    statuses: dict[int, Status]
+    summary: Summary
+    by_step: dict[int, Summary]
+    groups: tuple[Group, ...]
+    next_up: ChecklistItem | None
+
+    @classmethod
+    def of(cls, roadmap: Roadmap, saved: dict[int, str]) -> Overlay:
+        """The overlay of `saved` (item id to status; items never touched are absent)."""
+        statuses = {
+            item.pk: Status(saved.get(item.pk, Status.NOT_STARTED)) for item in roadmap.checklist
+        }
+
+        def group(title: str, slug: str, items, step: Step | None = None) -> Group:
+            entries = tuple((item, statuses[item.pk]) for item in items)
+            return Group(title, slug, entries, Summary.of(s for _, s in entries), step)
+
+        groups = [
+            group(str(step), step.slug, roadmap.step_items(step), step) for step in roadmap.steps
+        ]
+        for title, items in (("Skills", roadmap.skills), ("Requirements", roadmap.requirements)):
+            if items:
+                groups.append(group(title, title.lower(), items))
+        return cls(
+            roadmap=roadmap,
+            statuses=statuses,
+            summary=Summary.of(statuses.values()),
+            by_step={group.step.pk: group.summary for group in groups if group.step},
+            groups=tuple(groups),
+            next_up=next((i for i in roadmap.checklist if statuses[i.pk].unfinished), None),
+        )
+
+    def status_of(self, item: ChecklistItem) -> Status:
+        return self.statuses[item.pk]
+
+
+@dataclass(frozen=True)
+class CareerProgress:
+    """Everything the dashboard shows of one owner's progress on one career."""
+
+    overlay: Overlay
+    # Each heading's items as (item, status, note).
+    rows: tuple[tuple[Group, tuple[tuple[ChecklistItem, Status, str], ...]], ...]
+    # Items taken off the roadmap that the owner had marked, as (item, status, note).
+    retired: tuple[tuple[ChecklistItem, Status, str], ...]
+    goal: Goal | None
+    today: date
+
+    @classmethod
+    def of(cls, career_slug: str, owner: Owner, today: date) -> CareerProgress:
+        roadmap = Roadmap.read(career_slug, ("steps", "checklist", "timelines"))
+        records = {
+            p.item_id: p
+            for p in Progress.objects.of(owner)
+            .filter(item__career=roadmap.career)
+            .only("item_id", "status", "note")
+        }
+        overlay = Overlay.of(roadmap, {pk: record.status for pk, record in records.items()})
+        notes = {pk: record.note for pk, record in records.items()}
+        rows = tuple(
+            (group, tuple((item, status, notes.get(item.pk, "")) for item, status in group.entries))
+            for group in overlay.groups
+        )
+        retired = ChecklistItem.objects.filter(pk__in=set(records) - set(overlay.statuses))
+        return cls(
+            overlay=overlay,
+            rows=rows,
+            retired=tuple(
+                (item, Status(records[item.pk].status), notes[item.pk])
+                for item in retired.order_by("kind", "slug")
+            ),
+            goal=Goal.objects.of(owner).filter(career=roadmap.career).first(),
+            today=today,
+        )
+
+    @property
+    def next_up(self) -> ChecklistItem | None:
+        return self.overlay.next_up
+
+    @property
+    def timelines(self) -> tuple:
+        return self.overlay.roadmap.timelines
+
+    @property
+    def career(self):
+        return self.overlay.roadmap.career
+
+    @property
+    def summary(self) -> Summary:
+        return self.overlay.summary
+
+    @property
+    def pace(self) -> Decimal | None:
+        return self.goal.pace(self.summary.unfinished, self.today) if self.goal else None
+
+    @property
+    def weeks_left(self) -> Decimal | None:
+        return self.goal.weeks_left(self.today).quantize(Decimal("0.1")) if self.goal else None
