@@ -1,36 +1,49 @@
 """Speed and size of the public pages, printed as tables.
 
-    .venv/bin/python benchmarks/pages.py [--seconds 5]
+    .venv/bin/python benchmarks/pages.py [--seconds 3] [--rounds 5]
 
 Everything runs in a throwaway folder with production settings (DEBUG off, hashed and compressed
-static files) on SQLite, or on DATABASE_URL's server when it is set (its database is replaced):
+static files) on SQLite, or on DATABASE_URL's server when it is set (its database is replaced),
+once with Redis (REDIS_URL, default redis://127.0.0.1:6379/15, emptied first) and once without:
 
 1. queries per page, with the real content and with 20 times as much generated content, for a
    visitor with progress, on the first request after a content change and on the next ones;
 2. the career overview's weight: its HTML and every stylesheet and script it loads, gzipped;
-3. requests per second under gunicorn (gthread, keep-alive) for the overview with a visitor's
-   progress, and for a static file served by the same process, side by side with wrk on 127.0.0.1.
+3. requests per second under gunicorn (gthread, keep-alive) for the overview, a step page and the
+   skills page, for a first-time visitor (no cookie) and for a returning visitor with progress,
+   each against a static file served by the same process. The machine is noisy, so static file
+   and page alternate in rounds after a warm-up, and the table gives the median of the rounds'
+   ratios;
+4. the lines of code of the read path and its caching, now and at the commit given by --before.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CAREER = "backend-developer"
+THROUGHPUT_PAGES = (
+    f"/{CAREER}/",
+    f"/{CAREER}/steps/find-a-job/",
+    f"/{CAREER}/skills/",
+)
 PAGES = (
     "/",
     f"/{CAREER}/",
@@ -70,10 +83,11 @@ def redis_ready() -> bool:
     return True
 
 
-def environment(database_url: str, static_root: Path) -> dict[str, str]:
+def environment(database_url: str, folder: Path, redis: bool) -> dict[str, str]:
     return {
         **os.environ,
-        "REDIS_URL": REDIS_URL if redis_ready() else "",
+        "REDIS_URL": REDIS_URL if redis else "",
+        "CACHE_DIR": str(folder / "cache"),
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -117,8 +131,11 @@ def generated_content(folder: Path, times: int) -> Path:
     return target
 
 
-def prepare(database_url: str, content: Path, static_root: Path) -> dict[str, str]:
-    env = environment(database_url, static_root)
+def prepare(database_url: str, content: Path, folder: Path, redis: bool) -> dict[str, str]:
+    env = environment(database_url, folder, redis)
+    if redis:
+        redis_ready()
+    shutil.rmtree(folder / "cache", ignore_errors=True)
     if database_url.startswith("postgres"):
         manage(env, "flush", "--noinput")
     manage(env, "migrate", "--noinput")
@@ -136,10 +153,11 @@ def visitor_with_progress():
     from django.conf import settings
 
     from careers.models import ChecklistItem
-    from progress.models import Progress
+    from progress.models import SESSION_OWNER, Progress
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session["started"] = True
+    session.save()
+    session[SESSION_OWNER] = session.session_key
     session.save()
     items = ChecklistItem.objects.current()[:20]
     for n, item in enumerate(items):
@@ -157,14 +175,14 @@ def child_queries() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from careers.signals import bump_content_version
+    from careers.pages import CONTENT_VERSION_KEY, new_version
 
     cookie_name, session_key = visitor_with_progress()
     client = Client()
     client.cookies[cookie_name] = session_key
     counts = {}
     for url in PAGES:
-        bump_content_version()
+        new_version(CONTENT_VERSION_KEY)
         with CaptureQueriesContext(connection) as first:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -235,11 +253,10 @@ def gzipped_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def weigh_and_time(env: dict[str, str], seconds: int) -> tuple[list[tuple[str, int, int]], dict]:
+def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list, dict]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cookie_name, session_key = child(env, "session")
-    cookie = f"{cookie_name}={session_key}"
     server = subprocess.Popen(
         [
             PYTHON,
@@ -266,26 +283,116 @@ def weigh_and_time(env: dict[str, str], seconds: int) -> tuple[list[tuple[str, i
         overview = f"{base}/{CAREER}/"
         wait_for(overview)
         # A returning visitor: their session, and the CSRF cookie their first visit set.
-        html, cookies = fetch_with_cookies(overview, cookie)
-        cookie = "; ".join([cookie, *cookies])
+        html, cookies = fetch_with_cookies(overview, f"{cookie_name}={session_key}")
+        returning = "; ".join([f"{cookie_name}={session_key}", *cookies])
         assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
         weights = [("HTML", len(html), gzipped_size(html))]
         for asset in assets:
             body = fetch(base + asset.decode())
             weights.append((asset.decode().rsplit("/", 1)[-1], len(body), gzipped_size(body)))
         static_url = base + next(a.decode() for a in assets if a.endswith(b".css"))
-        for url in (static_url, overview):  # warm up
-            wrk(url, 1, cookie)
+        visitors = {"first visit": "", "returning, with progress": returning}
+        runs = [(path, who) for path in THROUGHPUT_PAGES for who in visitors]
+        for path, who in runs:  # warm up
+            wrk(static_url, 1)
+            wrk(base + path, 1, visitors[who])
+        ratios: dict[tuple[str, str], list[float]] = {run: [] for run in runs}
+        statics: list[float] = []
+        for _ in range(rounds):
+            for path, who in runs:
+                static = wrk(static_url, seconds)
+                page = wrk(base + path, seconds, visitors[who])
+                statics.append(static)
+                ratios[(path, who)].append(page / static)
         rates = {
-            "static": wrk(static_url, seconds),
-            "overview": wrk(overview, seconds, cookie),
-            "faqs": wrk(f"{base}/{CAREER}/faqs/", seconds, cookie),
+            "static_file": static_url.removeprefix(base),
+            "static": statistics.median(statics),
+            "ratios": {run: statistics.median(values) for run, values in ratios.items()},
         }
-        rates["static_file"] = static_url.removeprefix(base)
     finally:
         server.terminate()
         server.wait(timeout=10)
     return weights, rates
+
+
+# The read path of the public pages and its caching: views, the read model, the status overlay
+# and every cache. A file with names counts only those definitions (the rest of progress/models.py
+# is the progress records themselves); before the redesign it was all in careers/views.py,
+# careers/signals.py and the statuses cache and summaries of progress/models.py.
+READ_PATH: dict[str, tuple[str, ...]] = {
+    "careers/views.py": (),
+    "careers/roadmap.py": (),
+    "careers/pages.py": (),
+    "careers/signals.py": (),
+    "progress/overlay.py": (),
+    "progress/templatetags/progress.py": (),
+    "progress/middleware.py": (),
+    "progress/signals.py": (),
+    "progress/models.py": (
+        # before
+        "_new_generation",
+        "statuses_keys",
+        "forget_statuses",
+        "_next_generation",
+        "Owner.statuses_keys",
+        "roadmap_order",
+        "ProgressQuerySet.update",
+        "ProgressQuerySet.statuses",
+        "ProgressQuerySet._read_statuses",
+        "Summary",
+        "SummarizedItems",
+        "ItemGroup",
+        "CareerProgress",
+        # now
+        "progress_changed",
+        "Owner.progress_version",
+        "Owner.statuses",
+    ),
+}
+
+
+def defined_lines(source: str, names: tuple[str, ...]) -> set[int]:
+    """The line numbers of the named top-level definitions and methods (Class.method)."""
+    import ast
+
+    found: set[int] = set()
+    for node in ast.parse(source).body:
+        inner = getattr(node, "body", []) if isinstance(node, ast.ClassDef) else []
+        candidates = [(getattr(node, "name", ""), node)]
+        candidates += [(f"{node.name}.{getattr(n, 'name', '')}", n) for n in inner]
+        for name, candidate in candidates:
+            if name in names:
+                found.update(range(candidate.lineno, candidate.end_lineno + 1))
+    return found
+
+
+def code_lines(source: str, only: set[int] | None = None) -> int:
+    """Lines holding code (not blank, not only a comment, not a docstring), among `only`."""
+    lines: set[int] = set()
+    previous = tokenize.NEWLINE
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        ignored = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)
+        if token.type in (*ignored, tokenize.DEDENT, tokenize.ENDMARKER):
+            pass
+        elif token.type == tokenize.STRING and previous in (tokenize.NEWLINE, tokenize.INDENT):
+            pass  # a docstring, or a string standing alone
+        else:
+            lines.update(range(token.start[0], token.end[0] + 1))
+        if token.type not in (tokenize.COMMENT, tokenize.NL):
+            previous = token.type
+    return len(lines & only) if only is not None else len(lines)
+
+
+def read_path_lines(commit: str) -> dict[str, int]:
+    counts = {}
+    for path, names in READ_PATH.items():
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True
+        )
+        if shown.returncode == 0:
+            only = defined_lines(shown.stdout, names) if names else None
+            counts[path] = code_lines(shown.stdout, only)
+    return counts
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
@@ -299,36 +406,23 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join([lines[0], rule, *lines[1:]])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        sys.path.insert(0, str(ROOT))
-        {"queries": child_queries, "session": child_session}[options.child]()
-        return
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed for the throughput table (apt-get install wrk)")
+def measure(folder: Path, redis: bool, seconds: int, rounds: int) -> None:
+    server_url = os.environ.get("DATABASE_URL", "")
+    suffix = "redis" if redis else "local"
 
-    with tempfile.TemporaryDirectory(prefix="roadmap-bench-") as temporary:
-        folder = Path(temporary)
-        static_root = folder / "static"
-        server_url = os.environ.get("DATABASE_URL", "")
+    def database(name: str) -> str:
+        return server_url or f"sqlite:///{folder / name}-{suffix}.sqlite3"
 
-        def database(name: str) -> str:
-            return server_url or f"sqlite:///{folder / name}.sqlite3"
+    print(f"Preparing the databases ({suffix})…", file=sys.stderr)
+    real = prepare(database("real"), ROOT / "content", folder, redis)
+    manage(real, "collectstatic", "--noinput")
+    real_counts = child(real, "queries")
+    weights, rates = weigh_and_time(real, seconds, rounds)
+    big = prepare(database("x20"), generated_content(folder, 20), folder, redis)
+    big_counts = child(big, "queries")
 
-        print("Preparing the databases and static files…", file=sys.stderr)
-        real = prepare(database("real"), ROOT / "content", static_root)
-        manage(real, "collectstatic", "--noinput")
-        real_counts = child(real, "queries")
-        weights, rates = weigh_and_time(real, options.seconds)
-        big = prepare(database("x20"), generated_content(folder, 20), static_root)
-        big_counts = child(big, "queries")
-
-    cache = f"Redis at {REDIS_URL}" if real["REDIS_URL"] else "one per process (no Redis answered)"
-    print(f"\nCache: {cache}")
+    cache = f"Redis at {REDIS_URL}" if redis else "files shared by the processes (no Redis)"
+    print(f"\n## Cache: {cache}")
     print("\nQueries per page (a visitor with progress; first request after a content change,")
     print("then the next ones)\n")
     print(
@@ -352,20 +446,48 @@ def main() -> None:
             [*([name, raw, gz] for name, raw, gz in weights), ["total", total_raw, total_gzip]],
         )
     )
-    ratio = rates["overview"] / rates["static"]
     print(
-        "\nThroughput under gunicorn gthread (1 worker, 4 threads, keep-alive), "
-        f"wrk -c8 -d{options.seconds}s\n"
+        "\nThroughput under gunicorn gthread (1 worker, 4 threads, keep-alive), wrk -c8, "
+        f"{rounds} rounds of {seconds} s per URL alternating with the static file "
+        f"{rates['static_file']} (median {rates['static']:.0f} requests/s)\n"
     )
     print(
         table(
-            ["URL", "requests/s"],
+            ["page", "visitor", "page / static file (median)"],
+            [[path, who, f"{ratio:.2f}"] for (path, who), ratio in rates["ratios"].items()],
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=3, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of static file and page")
+    parser.add_argument("--before", default="15ca5af", help="commit to compare code size with")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        sys.path.insert(0, str(ROOT))
+        {"queries": child_queries, "session": child_session}[options.child]()
+        return
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed for the throughput table (apt-get install wrk)")
+
+    with tempfile.TemporaryDirectory(prefix="roadmap-bench-") as temporary:
+        for redis in (True, False):
+            if redis and not redis_ready():
+                print(f"\n## Redis at {REDIS_URL} did not answer: skipped")
+                continue
+            measure(Path(temporary), redis, options.seconds, options.rounds)
+
+    before, now = read_path_lines(options.before), read_path_lines("HEAD")
+    print(f"\n## Lines of code of the read path and its caching, {options.before} and now\n")
+    print(
+        table(
+            ["file", options.before, "now"],
             [
-                [f"static file {rates['static_file']}", f"{rates['static']:.0f}"],
-                [f"/{CAREER}/ with a visitor's progress", f"{rates['overview']:.0f}"],
-                ["overview / static", f"{ratio:.2f}"],
-                [f"/{CAREER}/faqs/", f"{rates['faqs']:.0f}"],
-                ["FAQs / static", f"{rates['faqs'] / rates['static']:.2f}"],
+                *([path, before.get(path, "-"), now.get(path, "-")] for path in READ_PATH),
+                ["total", sum(before.values()), sum(now.values())],
             ],
         )
     )

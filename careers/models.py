@@ -209,6 +209,9 @@ class CareerItem(Ordered):
     """Something that belongs to one career, in an order, with a stable slug and its sources."""
 
     list_fields = ("career",)
+    # The career page an item is shown on, and the prefix of its id there ("duty": #duty-<slug>).
+    page: ClassVar[str] = "overview"
+    anchor_prefix: ClassVar[str] = ""
 
     career = models.ForeignKey(Career, on_delete=models.CASCADE)
     slug = models.SlugField(help_text="Stable key, unique within the career.")
@@ -225,8 +228,26 @@ class CareerItem(Ordered):
             ),
         ]
 
+    @classmethod
+    def anchor_for(cls, slug: str) -> str:
+        return f"{cls.anchor_prefix}-{slug}" if cls.anchor_prefix else slug
+
+    @classmethod
+    def address(cls, career_slug: str, slug: str) -> str:
+        """Where the item with this slug is shown, for a lookup that has no instance."""
+        return reverse(f"careers:{cls.page}", args=[career_slug]) + "#" + cls.anchor_for(slug)
+
+    @property
+    def anchor(self) -> str:
+        return self.anchor_for(self.slug)
+
+    def get_absolute_url(self) -> str:
+        return self.address(self.career.slug, self.slug)
+
 
 class Step(CareerItem):
+    anchor_prefix = "step"
+
     title = models.CharField(max_length=200)
     summary = models.TextField(help_text="What this step is about, in a few sentences.")
 
@@ -361,57 +382,56 @@ class ChecklistItem(Ordered):
         if not career_wide and not self.section_id and not self.retired:
             raise ValidationError({"section": "Actions and tips belong to a step section."})
 
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.slug}"
+
     def get_absolute_url(self) -> str:
         if self.section_id:
-            return self.section.step.get_absolute_url() + f"#item-{self.slug}"
-        return reverse("careers:skills", args=[self.career.slug]) + f"#item-{self.slug}"
+            return self.section.step.get_absolute_url() + f"#{self.anchor}"
+        return reverse("careers:skills", args=[self.career.slug]) + f"#{self.anchor}"
 
 
-class Duty(CareerItem):
+class Card(CareerItem):
+    """A titled, cited item shown as a card: a duty, a benefit or a trend."""
+
     title = models.CharField(max_length=200)
     body = models.TextField()
+
+    class Meta(CareerItem.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Duty(Card):
+    anchor_prefix = "duty"
 
     class Meta(CareerItem.Meta):
         verbose_name_plural = "duties"
 
-    def __str__(self) -> str:
-        return self.title
 
-    def get_absolute_url(self) -> str:
-        return self.career.get_absolute_url() + f"#duty-{self.slug}"
-
-
-class Benefit(CareerItem):
-    title = models.CharField(max_length=200)
-    body = models.TextField()
+class Benefit(Card):
+    page, anchor_prefix = "market", "benefit"
 
     class Meta(CareerItem.Meta):
         pass
 
-    def __str__(self) -> str:
-        return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("careers:market", args=[self.career.slug]) + f"#benefit-{self.slug}"
-
-
-class Trend(CareerItem):
+class Trend(Card):
     """Where the work is heading, as the sources see it."""
 
-    title = models.CharField(max_length=200)
+    page, anchor_prefix = "market", "trend"
     body = models.TextField(blank=True)
 
     class Meta(CareerItem.Meta):
         pass
 
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("careers:market", args=[self.career.slug]) + f"#trend-{self.slug}"
-
 
 class Tool(CareerItem):
+    page, anchor_prefix = "market", "tool"
+
     class Category(models.TextChoices):
         LANGUAGE = "language", "Programming language"
         DATABASE = "database", "Database"
@@ -429,12 +449,11 @@ class Tool(CareerItem):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("careers:market", args=[self.career.slug]) + f"#tool-{self.slug}"
-
 
 class MarketFact(CareerItem):
     """A figure about the job market: what it is, what it measures, and over which years."""
+
+    page, anchor_prefix = "market", "fact"
 
     figure = models.CharField(max_length=50, help_text='The figure as stated, e.g. "8%" or "2nd".')
     measures = models.CharField(max_length=300, help_text="What the figure measures.")
@@ -468,12 +487,11 @@ class MarketFact(CareerItem):
             return f"{self.year_start}–{self.year_end}"
         return str(self.year_start or self.year_end or "")
 
-    def get_absolute_url(self) -> str:
-        return reverse("careers:market", args=[self.career.slug]) + f"#fact-{self.slug}"
-
 
 class Timeline(CareerItem):
     """How long the sources say it takes to become job-ready."""
+
+    anchor_prefix = "timeline"
 
     min_months = models.PositiveSmallIntegerField()
     max_months = models.PositiveSmallIntegerField()
@@ -501,11 +519,10 @@ class Timeline(CareerItem):
             return f"{self.min_months}–{self.max_months} months"
         return f"{self.min_months} months to {self.max_months // 12} years"
 
-    def get_absolute_url(self) -> str:
-        return self.career.get_absolute_url() + f"#timeline-{self.slug}"
-
 
 class Faq(CareerItem):
+    page = "faqs"
+
     question = models.CharField(max_length=300)
     answer = models.TextField()
     question_reconstructed = models.BooleanField(
@@ -520,11 +537,10 @@ class Faq(CareerItem):
     def __str__(self) -> str:
         return self.question
 
-    def get_absolute_url(self) -> str:
-        return reverse("careers:faqs", args=[self.career.slug]) + f"#{self.slug}"
-
 
 class SalaryTable(CareerItem):
+    page = "salaries"
+
     class Dimension(models.TextChoices):
         EXPERIENCE = "experience", "Experience level"
         COUNTRY = "country", "Country"
@@ -567,9 +583,6 @@ class SalaryTable(CareerItem):
     def clean(self) -> None:
         if self.average_amount is not None and not self.average_currency:
             raise ValidationError({"average_currency": "An average needs its currency."})
-
-    def get_absolute_url(self) -> str:
-        return reverse("careers:salaries", args=[self.career.slug]) + f"#{self.slug}"
 
 
 class SalaryRow(Ordered):

@@ -63,9 +63,9 @@ class Row:
     body: str
 
 
-def _career_page(name: str, anchor: str = "") -> Callable[[Row], str]:
+def _career_page(model: type[content.CareerItem]) -> Callable[[Row], str]:
     def url(row: Row) -> str:
-        return reverse(f"careers:{name}", args=[row.career]) + (anchor.format(row.slug))
+        return model.address(row.career, row.slug)
 
     return url
 
@@ -164,7 +164,7 @@ KINDS: tuple[Kind, ...] = (
         content.Duty,
         _text("title"),
         _text("body"),
-        _career_page("overview", "#duty-{}"),
+        _career_page(content.Duty),
     ),
     Kind(
         "faq",
@@ -172,7 +172,7 @@ KINDS: tuple[Kind, ...] = (
         content.Faq,
         _text("question"),
         _text("answer"),
-        _career_page("faqs", "#{}"),
+        _career_page(content.Faq),
     ),
     Kind(
         "fact",
@@ -180,7 +180,7 @@ KINDS: tuple[Kind, ...] = (
         content.MarketFact,
         _text("figure", "measures"),
         _text("attributed_to"),
-        _career_page("market", "#fact-{}"),
+        _career_page(content.MarketFact),
     ),
     Kind(
         "benefit",
@@ -188,7 +188,7 @@ KINDS: tuple[Kind, ...] = (
         content.Benefit,
         _text("title"),
         _text("body"),
-        _career_page("market", "#benefit-{}"),
+        _career_page(content.Benefit),
     ),
     Kind(
         "trend",
@@ -196,7 +196,7 @@ KINDS: tuple[Kind, ...] = (
         content.Trend,
         _text("title"),
         _text("body"),
-        _career_page("market", "#trend-{}"),
+        _career_page(content.Trend),
     ),
     Kind(
         "tool",
@@ -204,7 +204,7 @@ KINDS: tuple[Kind, ...] = (
         content.Tool,
         _text("name"),
         _text(_label("category", content.Tool.Category.choices)),
-        _career_page("market", "#tool-{}"),
+        _career_page(content.Tool),
     ),
     Kind(
         "timeline",
@@ -212,7 +212,7 @@ KINDS: tuple[Kind, ...] = (
         content.Timeline,
         _months(),
         _text("note"),
-        _career_page("overview", "#timeline-{}"),
+        _career_page(content.Timeline),
     ),
     Kind(
         "salary",
@@ -220,7 +220,7 @@ KINDS: tuple[Kind, ...] = (
         content.SalaryTable,
         _text("title"),
         _text("attributed_to", "caveat"),
-        _career_page("salaries", "#{}"),
+        _career_page(content.SalaryTable),
     ),
     Kind(
         "source",
