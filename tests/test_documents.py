@@ -128,6 +128,13 @@ def test_india_salaries_by_experience_in_rupees(loaded):
     ]
 
 
+def test_the_country_tables_caveat_is_the_documents_alone(loaded):
+    caveat = SalaryTable.objects.get(slug="top-five-countries").caveat
+    assert "pay varies with the country and the specific job" in caveat
+    for remark in ("cost of living", "Australia", "source", "we "):
+        assert remark not in caveat, "the site's own notes are shown apart from the caveat"
+
+
 def test_five_countries_in_their_own_currencies_with_australia_assumed(loaded):
     table = SalaryTable.objects.get(slug="top-five-countries")
     assert table.as_of == datetime.date(2023, 9, 5)
