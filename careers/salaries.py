@@ -139,11 +139,35 @@ class ConvertedTable:
 
     @property
     def average_converted_text(self) -> str:
+        """The average in the display currency; empty when it is already in it."""
         table = self.table
         if table.average_amount is None or self.rates is None:
             return ""
+        if table.average_currency == self.currency:
+            return ""
         amount = self.rates.convert(table.average_amount, table.average_currency, self.currency)
         return amount_text(amount, self.currency)
+
+    @property
+    def site_notes(self) -> list[str]:
+        """What this page, not the document, says about the table, kept apart from the
+        document's own caveat so that nobody takes one for the other."""
+        table = self.table
+        notes = []
+        if not table.attributed_to:
+            notes.append("The document does not say where the figures come from.")
+        if table.dimension == SalaryTable.Dimension.COUNTRY:
+            notes.append(
+                "The figures are not adjusted for differences in the cost of living between "
+                "the countries."
+            )
+        notes.extend(
+            f"{row.row.label}: the document does not name the currency of “{row.row.as_stated}”; "
+            f"this page reads it as {row.row.get_currency_display()} ({row.row.currency})."
+            for row in self.rows
+            if row.row.currency_assumed
+        )
+        return notes
 
 
 def convert_table(

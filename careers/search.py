@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -61,6 +61,7 @@ class Row:
     slug: str
     title: str
     body: str
+    reconstructed: bool
 
 
 def _career_page(model: type[content.CareerItem]) -> Callable[[Row], str]:
@@ -101,6 +102,8 @@ class Kind:
     career: str | None = "career__slug"
     step: str | None = None
     shown: Q = field(default_factory=Q)
+    # A boolean field saying the title was written by us, not taken from the document.
+    reconstructed: str | None = None
 
     def rows(self) -> models.QuerySet:
         """The kind's shown items as rows of the same columns, ready to be combined."""
@@ -112,6 +115,9 @@ class Kind:
                 r_step=F(self.step) if self.step else _none(),
                 r_title=self.title,
                 r_body=self.body,
+                r_reconstructed=F(self.reconstructed)
+                if self.reconstructed
+                else Value(False, output_field=BooleanField()),
             )
             .order_by()
         )
@@ -173,6 +179,7 @@ KINDS: tuple[Kind, ...] = (
         _text("question"),
         _text("answer"),
         _career_page(content.Faq),
+        reconstructed="question_reconstructed",
     ),
     Kind(
         "fact",
@@ -233,7 +240,7 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
-COLUMNS = ("r_kind", "pk", "r_career", "r_step", "slug", "r_title", "r_body")
+COLUMNS = ("r_kind", "pk", "r_career", "r_step", "slug", "r_title", "r_body", "r_reconstructed")
 
 
 @dataclass
@@ -243,6 +250,7 @@ class Hit:
     snippet: SafeString
     url: str
     rank: float
+    reconstructed: bool
 
 
 @dataclass
@@ -320,7 +328,14 @@ def _search_postgres(query: str) -> list[Hit]:
     for *columns, rank, title, body in _combined(parts).order_by("-r_rank")[:MAX_RESULTS]:
         row = Row(*columns)
         hits.append(
-            Hit(row.kind, _marked(title), _marked(body), KIND_BY_KEY[row.kind].url(row), rank)
+            Hit(
+                row.kind,
+                _marked(title),
+                _marked(body),
+                KIND_BY_KEY[row.kind].url(row),
+                rank,
+                row.reconstructed,
+            )
         )
     return hits
 
@@ -355,6 +370,7 @@ def _search_portable(words: list[str]) -> list[Hit]:
                 highlight(excerpt(row.body or "", pattern), pattern),
                 KIND_BY_KEY[row.kind].url(row),
                 rank,
+                row.reconstructed,
             )
         )
     return hits
@@ -390,6 +406,7 @@ class Citation:
     kind: Kind
     title: str
     url: str
+    reconstructed: bool
 
 
 def citing_items() -> dict[int, list[tuple[Kind, list[Citation]]]]:
@@ -406,7 +423,7 @@ def citing_items() -> dict[int, list[tuple[Kind, list[Citation]]]]:
         row = Row(*columns)
         kind = KIND_BY_KEY[row.kind]
         by_source.setdefault(source_id, {}).setdefault(kind.key, []).append(
-            Citation(kind, row.title, kind.url(row))
+            Citation(kind, row.title, kind.url(row), row.reconstructed)
         )
     order = {kind.key: position for position, kind in enumerate(KINDS)}
     return {

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from careers.sitemaps import SITEMAPS
 from careers.views import robots_txt
@@ -9,6 +12,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico wherever a page names no icon (the admin, for one). The
+    # redirect is temporary because the icon's hashed name changes with it, and its address is
+    # looked up lazily so that importing the URLs never needs the static files manifest.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     path("", include("progress.urls")),
     path("", include("careers.urls")),
 ]

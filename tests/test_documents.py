@@ -16,6 +16,7 @@ from careers.models import (
     SalaryTable,
     Source,
     Step,
+    StepSection,
     Timeline,
 )
 
@@ -128,6 +129,13 @@ def test_india_salaries_by_experience_in_rupees(loaded):
     ]
 
 
+def test_the_country_tables_caveat_is_the_documents_alone(loaded):
+    caveat = SalaryTable.objects.get(slug="top-five-countries").caveat
+    assert "pay varies with the country and the specific job" in caveat
+    for remark in ("cost of living", "Australia", "source", "we "):
+        assert remark not in caveat, "the site's own notes are shown apart from the caveat"
+
+
 def test_five_countries_in_their_own_currencies_with_australia_assumed(loaded):
     table = SalaryTable.objects.get(slug="top-five-countries")
     assert table.as_of == datetime.date(2023, 9, 5)
@@ -148,6 +156,74 @@ def test_five_countries_in_their_own_currencies_with_australia_assumed(loaded):
 def test_both_timelines_are_kept_each_with_its_own_source(loaded):
     timelines = {t.sources.get().slug: (t.min_months, t.max_months) for t in Timeline.objects.all()}
     assert timelines == {KNOWLEDGEHUT: (6, 12), UPGRAD: (6, 24)}
+
+
+def test_the_knowledgehut_estimate_assumes_the_best_backend_course(loaded):
+    timeline = Timeline.objects.get(slug="knowledgehut-estimate")
+    section = StepSection.objects.get(slug="how-long-it-takes")
+    for text in (timeline.note, section.body):
+        assert "best course in backend development" in text
+
+
+def test_who_can_become_names_the_qualities_beyond_languages_and_no_set_path(loaded):
+    text = Career.objects.get().who_can_become
+    for quality in (
+        "technical expertise",
+        "analytical thinking",
+        "collaboration skills",
+        "design the web infrastructure on their own",
+    ):
+        assert quality in text
+    assert "KnowledgeHut" in text
+    assert "upGrad adds that you do not have to take a conventional path" in text
+
+
+def test_introduction_keeps_the_sign_up_example(loaded):
+    introduction = Career.objects.get().introduction
+    assert "Signing up on a website" in introduction
+    assert "organisation's database" in introduction and "send you an email" in introduction
+
+
+def test_job_outlook_gives_the_reasons_for_demand(loaded):
+    body = StepSection.objects.get(slug="job-outlook").body
+    assert "businesses and industries using more and more technology" in body
+    assert "rising demand for mobile and web applications" in body
+
+
+def test_the_last_step_ends_with_the_closing_advice_and_no_checklist(loaded):
+    last = Step.objects.get(position=4).sections.order_by("position").last()
+    assert last.slug == "beyond-the-steps"
+    assert list(last.sources.values_list("slug", flat=True)) == [KNOWLEDGEHUT]
+    for point in (
+        "a positive attitude, a strong work ethic and practical communication skills",
+        "stand out",
+        "Getting the job is only the start",
+        "keeping up with new technologies and industry trends",
+    ):
+        assert point in last.body
+    assert not last.items.exists()
+
+
+def test_each_documents_view_of_the_career_is_in_its_own_faq(loaded):
+    knowledgehut = Faq.objects.get(slug="is-backend-development-a-good-career-knowledgehut")
+    assert "great career choice" in knowledgehut.answer
+    assert "plenty of job openings" in knowledgehut.answer
+    upgrad = Faq.objects.get(slug="is-backend-development-a-good-career-upgrad")
+    for point in (
+        "among the most sought-after professionals in the world",
+        "In India",
+        "US$1 billion",
+        "scope for growth and higher income",
+        "lucrative",
+        "expects the need for backend developers to rise",
+    ):
+        assert point in upgrad.answer
+
+
+def test_upgrads_notes_say_its_list_of_functions_was_lost(loaded):
+    notes = Source.objects.get(slug=UPGRAD).notes
+    assert "primary functions and key responsibilities" in notes
+    assert "duties shown on this site come from KnowledgeHut only" in notes
 
 
 def test_market_figures(loaded):

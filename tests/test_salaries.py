@@ -259,3 +259,36 @@ def test_page_takes_a_bounded_number_of_queries(client, loaded, django_assert_ma
         client.get(URL, {"currency": "AUD", "sort": "maximum"})
     with django_assert_max_num_queries(8):
         client.get(URL, {"currency": "AUD"}, headers=HTMX)
+
+
+def table_section(html: str, slug: str) -> str:
+    start = html.index(f'<section id="{slug}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_documents_caveat_and_the_sites_notes_are_shown_apart(client, loaded):
+    _, html = page(client)
+    countries = table_section(html, "top-five-countries")
+    caveat = re.search(r'<p class="caveat">(.*?)</p>', countries, re.S).group(1)
+    assert "pay varies with the country and the specific job" in caveat
+    for remark in ("cost of living", "Australia", "source"):
+        assert remark not in caveat
+    notes = re.search(r'<div class="site-notes">(.*?)</div>', countries, re.S).group(1)
+    assert "This site's notes</strong> (not the document's)" in notes
+    assert "<li>The document does not say where the figures come from.</li>" in notes
+    assert "not adjusted for differences in the cost of living" in notes
+    assert (
+        "Australia: the document does not name the currency of “$70,000 - $100,000 per year”; "
+        "this page reads it as Australian dollar (AUD)." in notes
+    )
+    india = table_section(html, "india-by-experience")
+    assert "warns that they can change" in india
+    assert 'class="site-notes"' not in india
+
+
+def test_the_average_is_said_once_when_shown_in_its_own_currency(client, loaded):
+    _, html = page(client, currency="INR")
+    assert "Overall average the document gives: ₹8,70,000 (8.7 lakh).</p>" in html
+    assert html.count("₹8,70,000 (8.7 lakh)") == 1
+    _, html = page(client, currency="USD")
+    assert "Overall average the document gives: ₹8,70,000 (8.7 lakh), or $" in html

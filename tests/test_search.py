@@ -1,11 +1,12 @@
 """Search over all content, on whichever database runs the tests (PostgreSQL full-text search or
 the portable fallback)."""
 
+import re
 from http import HTTPStatus
 
 import pytest
 
-from careers.models import Career, ChecklistItem, Duty
+from careers.models import Career, ChecklistItem, Duty, Faq
 from careers.search import search
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,35 @@ def test_tools_are_found_and_shown_by_their_category_label(client, loaded):
     html = client.get("/search/", {"q": "containerization"}).content.decode()
     assert "Docker" in html
     assert "<mark>Containerization</mark>" in html
+
+
+def badges_by_link(html: str) -> dict[str, bool]:
+    """Each listed link's address, and whether its entry carries the reconstructed badge."""
+    return {
+        url: "question reconstructed</span>" in entry
+        for url, entry in re.findall(r'<li><a href="([^"]+)">(.*?)</li>', html, re.S)
+    }
+
+
+def test_results_mark_the_questions_we_reconstructed(client, loaded):
+    html = client.get("/search/", {"q": "degree"}).content.decode()
+    badges = badges_by_link(html)
+    assert badges["/backend-developer/faqs/#is-a-degree-required-upgrad"] is True
+    assert (
+        badges["/backend-developer/faqs/#can-i-start-as-a-backend-developer-knowledgehut"] is False
+    )
+    reconstructed = set(
+        Faq.objects.filter(question_reconstructed=True).values_list("slug", flat=True)
+    )
+    for hit in (hit for group in search("degree").groups for hit in group.hits):
+        slug = hit.url.rpartition("#")[2]
+        assert hit.reconstructed == (hit.kind == "faq" and slug in reconstructed)
+
+
+def test_the_sources_page_marks_the_reconstructed_questions_citing_each_source(client, loaded):
+    html = client.get("/sources/").content.decode()
+    badges = badges_by_link(html)
+    for faq in Faq.objects.all():
+        assert badges[f"/backend-developer/faqs/#{faq.slug}"] == faq.question_reconstructed
+    assert html.count('<span class="badge">question reconstructed</span>') == 11
+    assert not badges["/backend-developer/steps/find-a-job/#item-compare-industries"]
