@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "careers",
     "progress",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "progress:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "careers:home"
 # Five failed sign-ins for one username from one address lock that pair out for 15 minutes.
@@ -152,12 +153,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_CALLABLE = "progress.accounts.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
 # Behind proxies every request comes from a proxy's address: the visitor's is in
 # X-Forwarded-For, where TRUSTED_PROXY_COUNT says which entry the site's own proxies wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "progress.accounts.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.views.client_address"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("accounts/", include("accounts.urls")),
     path("", include("progress.urls")),
     path("", include("careers.urls")),
 ]

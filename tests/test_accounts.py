@@ -44,7 +44,7 @@ def write_note(client: Client, item: ChecklistItem, note: str) -> None:
 
 def sign_in(client: Client, username: str = "ada", password: str = PASSWORD, **extra):
     data = {"username": username, "password": password, **extra}
-    return client.post(reverse("progress:login"), data)
+    return client.post(reverse("accounts:login"), data)
 
 
 def records(user: User) -> dict[int, tuple[str, str]]:
@@ -91,7 +91,7 @@ def test_signing_up_keeps_everything_marked_before(client, items):
     write_note(client, items[1], "read a book")
 
     response = client.post(
-        reverse("progress:signup"),
+        reverse("accounts:signup"),
         {"username": "grace", "password1": PASSWORD, "password2": PASSWORD},
     )
 
@@ -243,7 +243,7 @@ def test_sign_in_goes_to_a_safe_next_page_only(client, user, loaded):
 
 def test_a_taken_username_is_refused_on_sign_up(client, user, loaded):
     response = client.post(
-        reverse("progress:signup"),
+        reverse("accounts:signup"),
         {"username": "ada", "password1": PASSWORD, "password2": PASSWORD},
     )
 
@@ -336,7 +336,7 @@ def test_a_lockout_of_one_username_leaves_others_free(client, user, loaded):
 
 def sign_in_behind_the_proxy(client: Client, address: str, password: str):
     return client.post(
-        reverse("progress:login"),
+        reverse("accounts:login"),
         {"username": "ada", "password": password},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR=address,
@@ -397,8 +397,8 @@ def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded):
 def test_signing_out_takes_a_post(client, user, loaded):
     client.force_login(user)
 
-    assert client.get(reverse("progress:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    response = client.post(reverse("progress:logout"))
+    assert client.get(reverse("accounts:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("careers:home")
     assert "_auth_user_id" not in client.session
 
@@ -408,19 +408,19 @@ def test_changing_the_password(client, user, loaded):
     new = "another-long-password-2"
 
     response = client.post(
-        reverse("progress:password_change"),
+        reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
     )
 
-    assert response["Location"] == reverse("progress:password_change_done")
+    assert response["Location"] == reverse("accounts:password_change_done")
     user.refresh_from_db()
     assert user.check_password(new)
 
 
 def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, loaded):
-    response = client.post(reverse("progress:password_reset"), {"email": "ada@example.org"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "ada@example.org"})
 
-    assert response["Location"] == reverse("progress:password_reset_done")
+    assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     link = re.search(r"https?://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
     assert link
@@ -436,9 +436,9 @@ def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, lo
 
 
 def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, loaded):
-    response = client.post(reverse("progress:password_reset"), {"email": "nobody@example.org"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
 
-    assert response["Location"] == reverse("progress:password_reset_done")
+    assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
 
 
@@ -447,9 +447,9 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same
 
 def test_account_pages_need_an_account(client, loaded):
     for name in ("account", "delete_account", "password_change"):
-        response = client.get(reverse(f"progress:{name}"))
+        response = client.get(reverse(f"accounts:{name}"))
         assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith(reverse("progress:login"))
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
@@ -463,14 +463,14 @@ def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
     other = User.objects.create_user("grace", "", PASSWORD)
     Progress.objects.create(user=other, item=items[0], status="learning")
 
-    refused = client.post(reverse("progress:delete_account"), {"password": "wrong"})
+    refused = client.post(reverse("accounts:delete_account"), {"password": "wrong"})
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert "That is not your password" in refused.content.decode()
     assert Progress.objects.filter(user=user).count() == 2
 
-    response = client.post(reverse("progress:delete_account"), {"password": PASSWORD})
+    response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
 
-    assert response["Location"] == reverse("progress:account_deleted")
+    assert response["Location"] == reverse("accounts:account_deleted")
     assert not User.objects.filter(username="ada").exists()
     assert list(Progress.objects.values_list("user", flat=True)) == [other.pk]
     assert not Goal.objects.exists()
@@ -482,10 +482,16 @@ def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
 def test_the_account_page_links_to_everything_about_the_account(client, user, loaded):
     client.force_login(user)
 
-    html = client.get(reverse("progress:account")).content.decode()
+    html = client.get(reverse("accounts:account")).content.decode()
 
-    for name in ("password_change", "delete_account", "share", "export_json", "logout"):
-        assert reverse(f"progress:{name}") in html
+    for name in (
+        "accounts:password_change",
+        "accounts:delete_account",
+        "progress:share",
+        "progress:export_json",
+        "accounts:logout",
+    ):
+        assert reverse(name) in html
 
 
 def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
@@ -495,8 +501,8 @@ def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
     request.user = user
     signed_in = render_to_string("progress/_account_nav.html", request=request)
 
-    assert reverse("progress:login") in anonymous and reverse("progress:logout") not in anonymous
-    assert reverse("progress:logout") in signed_in and reverse("progress:login") not in signed_in
+    assert reverse("accounts:login") in anonymous and reverse("accounts:logout") not in anonymous
+    assert reverse("accounts:logout") in signed_in and reverse("accounts:login") not in signed_in
 
 
 @pytest.mark.parametrize(
@@ -511,11 +517,11 @@ def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
     ],
 )
 def test_public_account_pages_answer(client, loaded, name):
-    assert client.get(reverse(f"progress:{name}")).status_code == HTTPStatus.OK
+    assert client.get(reverse(f"accounts:{name}")).status_code == HTTPStatus.OK
 
 
 def test_a_signed_in_visitor_skips_the_sign_in_and_sign_up_pages(client, user, loaded):
     client.force_login(user)
 
-    assert client.get(reverse("progress:login"))["Location"] == reverse("progress:dashboard")
-    assert client.get(reverse("progress:signup"))["Location"] == reverse("progress:dashboard")
+    assert client.get(reverse("accounts:login"))["Location"] == reverse("progress:dashboard")
+    assert client.get(reverse("accounts:signup"))["Location"] == reverse("progress:dashboard")

@@ -677,7 +677,7 @@ def test_sharing_needs_an_account(client, loaded):
     response = client.get(reverse("progress:share"))
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith(reverse("progress:login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
     assert client.post(reverse("progress:share"), {"action": "create"}).status_code == 302
     assert not ShareLink.objects.exists()
 

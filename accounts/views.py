@@ -1,33 +1,30 @@
-"""Account pages: sign up, the account page, deleting an account, and the sign-in lockout."""
+"""Account pages: sign up, sign in, the account page, deleting an account, and the lockout."""
 
 import ipaddress
 from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from progress.models import Progress, ShareLink
+from progress.views import next_page
+
 from .forms import DeleteAccountForm, SignupForm
-from .models import SESSION_OWNER, Goal, Progress, ShareLink
-from .views import next_page
 
 
-@receiver(user_logged_in)
-def keep_visitor_progress(sender, request, user, **kwargs) -> None:
-    """What a visitor saved before signing in joins their account (see the README's merge rule):
-    all of it or, should anything fail, none of it."""
-    session_key = request.session.pop(SESSION_OWNER, None) if request is not None else None
-    if session_key:
-        with transaction.atomic():
-            Progress.objects.merge_session_into(session_key, user)
-            Goal.objects.merge_session_into(session_key, user)
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(form=form), status=HTTPStatus.BAD_REQUEST
+        )
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -86,7 +83,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         user = request.user
         logout(request)
         user.delete()
-        return redirect("progress:account_deleted")
+        return redirect("accounts:account_deleted")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(request, "registration/delete_account.html", {"form": form}, status=status)
 
