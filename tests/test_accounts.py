@@ -497,9 +497,9 @@ def test_the_account_page_links_to_everything_about_the_account(client, user, lo
 def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
     request = rf.get("/")
     request.user = AnonymousUser()
-    anonymous = render_to_string("progress/_account_nav.html", request=request)
+    anonymous = render_to_string("includes/_account_nav.html", request=request)
     request.user = user
-    signed_in = render_to_string("progress/_account_nav.html", request=request)
+    signed_in = render_to_string("includes/_account_nav.html", request=request)
 
     assert reverse("accounts:login") in anonymous and reverse("accounts:logout") not in anonymous
     assert reverse("accounts:logout") in signed_in and reverse("accounts:login") not in signed_in
