@@ -16,20 +16,14 @@ from django.urls import reverse
 
 from careers.models import ChecklistItem
 from progress.models import NOTE_MAX_LENGTH, Goal, Progress, ShareLink, Status, merge_notes
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-password-1"
 
 
 @pytest.fixture
 def items(loaded) -> list[ChecklistItem]:
     return list(ChecklistItem.objects.current().filter(kind="skill").order_by("position")[:4])
-
-
-@pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
 
 
 def mark(client: Client, item: ChecklistItem, status: str) -> None:
@@ -204,9 +198,8 @@ def goals_cannot_change_owner(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_sign_in_whose_target_dates_cannot_move_leaves_the_progress_in_the_session_too(
-    loaded, goals_cannot_change_owner
+    loaded, goals_cannot_change_owner, user
 ):
-    user = User.objects.create_user("ada", "ada@example.org", PASSWORD)
     client = Client(raise_request_exception=False)
     item = ChecklistItem.objects.current().first()
     mark(client, item, "done")

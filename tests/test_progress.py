@@ -50,11 +50,6 @@ def skill(career) -> ChecklistItem:
 
 
 @pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("ada", "ada@example.org", "a-long-password-1")
-
-
-@pytest.fixture
 def user_client(user) -> Client:
     client = Client()
     client.force_login(user)
