@@ -1,9 +1,7 @@
 """Account pages: sign up, sign in, the account page, deleting an account, and the lockout."""
 
-import ipaddress
 from http import HTTPStatus
 
-from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,26 +23,6 @@ class LoginView(auth_views.LoginView):
         return self.render_to_response(
             self.get_context_data(form=form), status=HTTPStatus.BAD_REQUEST
         )
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The visitor's address, for counting failed sign-ins.
-
-    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it saw to X-Forwarded-For,
-    that is the entry the outermost proxy appended; anything left of it the visitor may have
-    written. Without it, or if it is not an address, the proxy's own address counts.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if len(forwarded) < count:
-        return remote
-    try:
-        return str(ipaddress.ip_address(forwarded[-count]))
-    except ValueError:
-        return remote
 
 
 @require_http_methods(["GET", "POST"])

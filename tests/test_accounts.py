@@ -2,6 +2,7 @@
 
 import json
 import re
+import runpy
 from http import HTTPStatus
 
 import pytest
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from careers.models import ChecklistItem
 from progress.models import NOTE_MAX_LENGTH, Goal, Progress, ShareLink, Status, merge_notes
+from roadmap_site import settings as production_settings
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +329,20 @@ def test_a_lockout_of_one_username_leaves_others_free(client, user, loaded):
     assert sign_in(client, username="grace").status_code == HTTPStatus.FOUND
 
 
+@pytest.fixture
+def trusted_proxies(settings, monkeypatch):
+    """Sets up the sign-in lockout as TRUSTED_PROXY_COUNT=<count> does in production."""
+
+    def configure(count: int) -> None:
+        monkeypatch.setenv("TRUSTED_PROXY_COUNT", str(count))
+        production = runpy.run_path(production_settings.__file__)
+        for name, value in production.items():
+            if name.startswith(("AXES_", "IPWARE_")):
+                setattr(settings, name, value)
+
+    return configure
+
+
 def sign_in_behind_the_proxy(client: Client, address: str, password: str):
     return client.post(
         reverse("accounts:login"),
@@ -336,8 +352,10 @@ def sign_in_behind_the_proxy(client: Client, address: str, password: str):
     )
 
 
-def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(user, loaded, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(1)
     attacker, ada = Client(), Client()
     for _ in range(5):
         sign_in_behind_the_proxy(attacker, "198.51.100.7", "wrong")
@@ -349,10 +367,35 @@ def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(user
     assert int(ada.session["_auth_user_id"]) == user.pk
 
 
-def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_lockout(
-    user, loaded, settings
+def test_behind_two_trusted_proxies_the_address_the_outer_one_saw_counts(
+    user, loaded, trusted_proxies
 ):
-    settings.TRUSTED_PROXY_COUNT = 1
+    trusted_proxies(2)
+    for _ in range(5):
+        sign_in_behind_the_proxy(Client(), "198.51.100.7, 10.0.0.1", "wrong")
+    assert sign_in_behind_the_proxy(Client(), "198.51.100.7, 10.0.0.1", PASSWORD).status_code == 429
+
+    response = sign_in_behind_the_proxy(Client(), "203.0.113.5, 10.0.0.1", PASSWORD)
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_behind_two_trusted_proxies_sign_ins_without_both_entries_share_one_count(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(2)
+    for forwarded in ("", "not-an-address", "192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        sign_in_behind_the_proxy(Client(), forwarded, "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), "203.0.113.5", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_lockout(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(1)
     client = Client()
     for number in range(5):
         sign_in_behind_the_proxy(client, f"192.0.2.{number}, 198.51.100.7", "wrong")
@@ -362,11 +405,36 @@ def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
+def test_behind_a_trusted_proxy_more_forwarded_entries_than_proxies_count_as_the_proxys_own(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(1)
+    for number in range(5):
+        sign_in_behind_the_proxy(Client(), f"192.0.2.{number}, 198.51.100.7", "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), "", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+@pytest.mark.parametrize("added", ['for=192.0.2.{}; by="x', 'for="192.0.2.{}";by="'])
+def test_behind_a_trusted_proxy_an_open_quote_cannot_hide_the_address_the_proxy_added(
+    user, loaded, trusted_proxies, added
+):
+    trusted_proxies(1)
+    for number in range(5):
+        sign_in_behind_the_proxy(Client(), f"{added.format(number)}, 198.51.100.7", "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), f"{added.format(99)}, 198.51.100.7", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
 @pytest.mark.parametrize("forwarded", ["", "not-an-address", "198.51.100.7, , nonsense"])
 def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
-    user, loaded, settings, forwarded
+    user, loaded, trusted_proxies, forwarded
 ):
-    settings.TRUSTED_PROXY_COUNT = 1
+    trusted_proxies(1)
     for _ in range(5):
         sign_in_behind_the_proxy(Client(), forwarded, "wrong")
 
@@ -375,7 +443,8 @@ def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded):
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded, trusted_proxies):
+    trusted_proxies(0)
     for number in range(5):
         sign_in_behind_the_proxy(Client(), f"198.51.100.{number}", "wrong")
 
