@@ -5,7 +5,6 @@ from http import HTTPStatus
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from progress.models import Progress, ShareLink
 from progress.views import next_page
 
-from .forms import DeleteAccountForm, SignupForm
+from .forms import DeleteAccountForm, LoginForm, SignupForm
 
 
 class LoginView(auth_views.LoginView):
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
@@ -73,5 +73,5 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
     """Too many failed sign-ins for this username from this address: say so, with a 429."""
-    context = {"form": AuthenticationForm(request), "locked_out": True, "next": next_page(request)}
+    context = {"form": LoginForm(request), "locked_out": True, "next": next_page(request)}
     return render(request, "registration/login.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)

@@ -6,6 +6,7 @@ import runpy
 from http import HTTPStatus
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import AnonymousUser, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -451,6 +452,30 @@ def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded, 
     response = sign_in_behind_the_proxy(Client(), "203.0.113.5", PASSWORD)
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("accounts:login", HTTPStatus.BAD_REQUEST), ("admin:login", HTTPStatus.OK)],
+)
+def test_a_username_longer_than_an_account_can_have_is_refused_and_changes_nothing(
+    user, url, status
+):
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse(url))
+    data = {
+        "username": "a" * 256,
+        "password": PASSWORD,
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+    }
+
+    response = client.post(reverse(url), data)
+
+    assert response.status_code == status
+    assert "A username has at most 150 characters; this one has 256." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    assert "_auth_user_id" not in client.session
 
 
 # Sign out, password
