@@ -6,4 +6,4 @@ class ProgressConfig(AppConfig):
     name = "progress"
 
     def ready(self) -> None:
-        from . import accounts, signals  # noqa: F401  (connect their signals)
+        from . import signals  # noqa: F401  (connect its signals)

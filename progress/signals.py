@@ -1,10 +1,24 @@
-"""A saved or deleted record of progress gives its owner's progress a new version (bulk updates
-do so in ProgressQuerySet.update, as they send no signal)."""
+"""What a visitor saved before signing in joins their account; a saved or deleted record of
+progress gives its owner's progress a new version (bulk updates do so in
+ProgressQuerySet.update, as they send no signal)."""
 
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Progress, progress_changed
+from .models import SESSION_OWNER, Goal, Progress, progress_changed
+
+
+@receiver(user_logged_in)
+def keep_visitor_progress(sender, request, user, **kwargs) -> None:
+    """What a visitor saved before signing in joins their account (see the README's merge rule):
+    all of it or, should anything fail, none of it."""
+    session_key = request.session.pop(SESSION_OWNER, None) if request is not None else None
+    if session_key:
+        with transaction.atomic():
+            Progress.objects.merge_session_into(session_key, user)
+            Goal.objects.merge_session_into(session_key, user)
 
 
 @receiver(post_save, sender=Progress)

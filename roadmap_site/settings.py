@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "careers",
     "progress",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +145,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "progress:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "careers:home"
 # Five failed sign-ins for one username from one address lock that pair out for 15 minutes.
@@ -153,12 +154,22 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_CALLABLE = "progress.accounts.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind proxies every request comes from a proxy's address: the visitor's is in
-# X-Forwarded-For, where TRUSTED_PROXY_COUNT says which entry the site's own proxies wrote.
+# Behind proxies every request comes from a proxy's address: the visitor's is the entry the
+# outermost proxy appended to X-Forwarded-For, TRUSTED_PROXY_COUNT from its end. django-ipware
+# counts the proxies whose entries follow it: one fewer.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "progress.accounts.client_address"
+if TRUSTED_PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+# django-ipware 8's default engine reads RFC 7239 elements (for=…;by="…) in X-Forwarded-For,
+# where a quote the visitor leaves open swallows the entry the proxy appends, so the visitor
+# picks the address; its legacy engine takes plain addresses only.
+IPWARE_ALGORITHM = "legacy"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

@@ -16,6 +16,7 @@ urlpatterns = [
     # redirect is temporary because the icon's hashed name changes with it, and its address is
     # looked up lazily so that importing the URLs never needs the static files manifest.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
+    path("accounts/", include("accounts.urls")),
     path("", include("progress.urls")),
     path("", include("careers.urls")),
 ]

@@ -4,9 +4,12 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import serializers
 
 from careers.content import load_content
+
+PASSWORD = "a-long-password-1"
 
 
 @pytest.fixture
@@ -18,6 +21,12 @@ def content_dir() -> Path:
 def loaded(db, content_dir):
     """The project's own content, loaded into the test database."""
     return load_content(content_dir)
+
+
+@pytest.fixture
+def user(db) -> User:
+    """A plain account, signed in with PASSWORD."""
+    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 import json
 import re
+import runpy
 from http import HTTPStatus
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import AnonymousUser, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,20 +18,15 @@ from django.urls import reverse
 
 from careers.models import ChecklistItem
 from progress.models import NOTE_MAX_LENGTH, Goal, Progress, ShareLink, Status, merge_notes
+from roadmap_site import settings as production_settings
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-password-1"
 
 
 @pytest.fixture
 def items(loaded) -> list[ChecklistItem]:
     return list(ChecklistItem.objects.current().filter(kind="skill").order_by("position")[:4])
-
-
-@pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
 
 
 def mark(client: Client, item: ChecklistItem, status: str) -> None:
@@ -44,7 +41,7 @@ def write_note(client: Client, item: ChecklistItem, note: str) -> None:
 
 def sign_in(client: Client, username: str = "ada", password: str = PASSWORD, **extra):
     data = {"username": username, "password": password, **extra}
-    return client.post(reverse("progress:login"), data)
+    return client.post(reverse("accounts:login"), data)
 
 
 def records(user: User) -> dict[int, tuple[str, str]]:
@@ -91,7 +88,7 @@ def test_signing_up_keeps_everything_marked_before(client, items):
     write_note(client, items[1], "read a book")
 
     response = client.post(
-        reverse("progress:signup"),
+        reverse("accounts:signup"),
         {"username": "grace", "password1": PASSWORD, "password2": PASSWORD},
     )
 
@@ -204,9 +201,8 @@ def goals_cannot_change_owner(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_sign_in_whose_target_dates_cannot_move_leaves_the_progress_in_the_session_too(
-    loaded, goals_cannot_change_owner
+    loaded, goals_cannot_change_owner, user
 ):
-    user = User.objects.create_user("ada", "ada@example.org", PASSWORD)
     client = Client(raise_request_exception=False)
     item = ChecklistItem.objects.current().first()
     mark(client, item, "done")
@@ -243,7 +239,7 @@ def test_sign_in_goes_to_a_safe_next_page_only(client, user, loaded):
 
 def test_a_taken_username_is_refused_on_sign_up(client, user, loaded):
     response = client.post(
-        reverse("progress:signup"),
+        reverse("accounts:signup"),
         {"username": "ada", "password1": PASSWORD, "password2": PASSWORD},
     )
 
@@ -334,17 +330,33 @@ def test_a_lockout_of_one_username_leaves_others_free(client, user, loaded):
     assert sign_in(client, username="grace").status_code == HTTPStatus.FOUND
 
 
+@pytest.fixture
+def trusted_proxies(settings, monkeypatch):
+    """Sets up the sign-in lockout as TRUSTED_PROXY_COUNT=<count> does in production."""
+
+    def configure(count: int) -> None:
+        monkeypatch.setenv("TRUSTED_PROXY_COUNT", str(count))
+        production = runpy.run_path(production_settings.__file__)
+        for name, value in production.items():
+            if name.startswith(("AXES_", "IPWARE_")):
+                setattr(settings, name, value)
+
+    return configure
+
+
 def sign_in_behind_the_proxy(client: Client, address: str, password: str):
     return client.post(
-        reverse("progress:login"),
+        reverse("accounts:login"),
         {"username": "ada", "password": password},
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR=address,
     )
 
 
-def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(user, loaded, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(1)
     attacker, ada = Client(), Client()
     for _ in range(5):
         sign_in_behind_the_proxy(attacker, "198.51.100.7", "wrong")
@@ -356,10 +368,35 @@ def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(user
     assert int(ada.session["_auth_user_id"]) == user.pk
 
 
-def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_lockout(
-    user, loaded, settings
+def test_behind_two_trusted_proxies_the_address_the_outer_one_saw_counts(
+    user, loaded, trusted_proxies
 ):
-    settings.TRUSTED_PROXY_COUNT = 1
+    trusted_proxies(2)
+    for _ in range(5):
+        sign_in_behind_the_proxy(Client(), "198.51.100.7, 10.0.0.1", "wrong")
+    assert sign_in_behind_the_proxy(Client(), "198.51.100.7, 10.0.0.1", PASSWORD).status_code == 429
+
+    response = sign_in_behind_the_proxy(Client(), "203.0.113.5, 10.0.0.1", PASSWORD)
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_behind_two_trusted_proxies_sign_ins_without_both_entries_share_one_count(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(2)
+    for forwarded in ("", "not-an-address", "192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        sign_in_behind_the_proxy(Client(), forwarded, "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), "203.0.113.5", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_lockout(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(1)
     client = Client()
     for number in range(5):
         sign_in_behind_the_proxy(client, f"192.0.2.{number}, 198.51.100.7", "wrong")
@@ -369,11 +406,36 @@ def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
+def test_behind_a_trusted_proxy_more_forwarded_entries_than_proxies_count_as_the_proxys_own(
+    user, loaded, trusted_proxies
+):
+    trusted_proxies(1)
+    for number in range(5):
+        sign_in_behind_the_proxy(Client(), f"192.0.2.{number}, 198.51.100.7", "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), "", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+@pytest.mark.parametrize("added", ['for=192.0.2.{}; by="x', 'for="192.0.2.{}";by="'])
+def test_behind_a_trusted_proxy_an_open_quote_cannot_hide_the_address_the_proxy_added(
+    user, loaded, trusted_proxies, added
+):
+    trusted_proxies(1)
+    for number in range(5):
+        sign_in_behind_the_proxy(Client(), f"{added.format(number)}, 198.51.100.7", "wrong")
+
+    response = sign_in_behind_the_proxy(Client(), f"{added.format(99)}, 198.51.100.7", PASSWORD)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
 @pytest.mark.parametrize("forwarded", ["", "not-an-address", "198.51.100.7, , nonsense"])
 def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
-    user, loaded, settings, forwarded
+    user, loaded, trusted_proxies, forwarded
 ):
-    settings.TRUSTED_PROXY_COUNT = 1
+    trusted_proxies(1)
     for _ in range(5):
         sign_in_behind_the_proxy(Client(), forwarded, "wrong")
 
@@ -382,7 +444,8 @@ def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded):
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded, trusted_proxies):
+    trusted_proxies(0)
     for number in range(5):
         sign_in_behind_the_proxy(Client(), f"198.51.100.{number}", "wrong")
 
@@ -391,14 +454,38 @@ def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded):
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("accounts:login", HTTPStatus.BAD_REQUEST), ("admin:login", HTTPStatus.OK)],
+)
+def test_a_username_longer_than_an_account_can_have_is_refused_and_changes_nothing(
+    user, url, status
+):
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse(url))
+    data = {
+        "username": "a" * 256,
+        "password": PASSWORD,
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+    }
+
+    response = client.post(reverse(url), data)
+
+    assert response.status_code == status
+    assert "A username has at most 150 characters; this one has 256." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
 # Sign out, password
 
 
 def test_signing_out_takes_a_post(client, user, loaded):
     client.force_login(user)
 
-    assert client.get(reverse("progress:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
-    response = client.post(reverse("progress:logout"))
+    assert client.get(reverse("accounts:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("careers:home")
     assert "_auth_user_id" not in client.session
 
@@ -408,19 +495,19 @@ def test_changing_the_password(client, user, loaded):
     new = "another-long-password-2"
 
     response = client.post(
-        reverse("progress:password_change"),
+        reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
     )
 
-    assert response["Location"] == reverse("progress:password_change_done")
+    assert response["Location"] == reverse("accounts:password_change_done")
     user.refresh_from_db()
     assert user.check_password(new)
 
 
 def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, loaded):
-    response = client.post(reverse("progress:password_reset"), {"email": "ada@example.org"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "ada@example.org"})
 
-    assert response["Location"] == reverse("progress:password_reset_done")
+    assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     link = re.search(r"https?://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
     assert link
@@ -436,9 +523,9 @@ def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, lo
 
 
 def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, loaded):
-    response = client.post(reverse("progress:password_reset"), {"email": "nobody@example.org"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
 
-    assert response["Location"] == reverse("progress:password_reset_done")
+    assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
 
 
@@ -447,9 +534,9 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same
 
 def test_account_pages_need_an_account(client, loaded):
     for name in ("account", "delete_account", "password_change"):
-        response = client.get(reverse(f"progress:{name}"))
+        response = client.get(reverse(f"accounts:{name}"))
         assert response.status_code == HTTPStatus.FOUND
-        assert response["Location"].startswith(reverse("progress:login"))
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
@@ -463,14 +550,14 @@ def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
     other = User.objects.create_user("grace", "", PASSWORD)
     Progress.objects.create(user=other, item=items[0], status="learning")
 
-    refused = client.post(reverse("progress:delete_account"), {"password": "wrong"})
+    refused = client.post(reverse("accounts:delete_account"), {"password": "wrong"})
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert "That is not your password" in refused.content.decode()
     assert Progress.objects.filter(user=user).count() == 2
 
-    response = client.post(reverse("progress:delete_account"), {"password": PASSWORD})
+    response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
 
-    assert response["Location"] == reverse("progress:account_deleted")
+    assert response["Location"] == reverse("accounts:account_deleted")
     assert not User.objects.filter(username="ada").exists()
     assert list(Progress.objects.values_list("user", flat=True)) == [other.pk]
     assert not Goal.objects.exists()
@@ -482,21 +569,27 @@ def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
 def test_the_account_page_links_to_everything_about_the_account(client, user, loaded):
     client.force_login(user)
 
-    html = client.get(reverse("progress:account")).content.decode()
+    html = client.get(reverse("accounts:account")).content.decode()
 
-    for name in ("password_change", "delete_account", "share", "export_json", "logout"):
-        assert reverse(f"progress:{name}") in html
+    for name in (
+        "accounts:password_change",
+        "accounts:delete_account",
+        "progress:share",
+        "progress:export_json",
+        "accounts:logout",
+    ):
+        assert reverse(name) in html
 
 
 def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
     request = rf.get("/")
     request.user = AnonymousUser()
-    anonymous = render_to_string("progress/_account_nav.html", request=request)
+    anonymous = render_to_string("includes/_account_nav.html", request=request)
     request.user = user
-    signed_in = render_to_string("progress/_account_nav.html", request=request)
+    signed_in = render_to_string("includes/_account_nav.html", request=request)
 
-    assert reverse("progress:login") in anonymous and reverse("progress:logout") not in anonymous
-    assert reverse("progress:logout") in signed_in and reverse("progress:login") not in signed_in
+    assert reverse("accounts:login") in anonymous and reverse("accounts:logout") not in anonymous
+    assert reverse("accounts:logout") in signed_in and reverse("accounts:login") not in signed_in
 
 
 @pytest.mark.parametrize(
@@ -511,11 +604,11 @@ def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
     ],
 )
 def test_public_account_pages_answer(client, loaded, name):
-    assert client.get(reverse(f"progress:{name}")).status_code == HTTPStatus.OK
+    assert client.get(reverse(f"accounts:{name}")).status_code == HTTPStatus.OK
 
 
 def test_a_signed_in_visitor_skips_the_sign_in_and_sign_up_pages(client, user, loaded):
     client.force_login(user)
 
-    assert client.get(reverse("progress:login"))["Location"] == reverse("progress:dashboard")
-    assert client.get(reverse("progress:signup"))["Location"] == reverse("progress:dashboard")
+    assert client.get(reverse("accounts:login"))["Location"] == reverse("progress:dashboard")
+    assert client.get(reverse("accounts:signup"))["Location"] == reverse("progress:dashboard")

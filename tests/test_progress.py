@@ -44,11 +44,6 @@ def skill(career) -> ChecklistItem:
 
 
 @pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("ada", "ada@example.org", "a-long-password-1")
-
-
-@pytest.fixture
 def user_client(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -685,7 +680,7 @@ def test_sharing_needs_an_account(client, loaded):
     response = client.get(reverse("progress:share"))
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"].startswith(reverse("progress:login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
     assert client.post(reverse("progress:share"), {"action": "create"}).status_code == 302
     assert not ShareLink.objects.exists()
 

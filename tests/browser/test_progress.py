@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress, ShareLink
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "a-long-password-1"
 SKILL = "programming-languages"
 
 
@@ -103,8 +103,7 @@ def test_what_a_visitor_marked_joins_the_account_they_sign_up_for(site, page):
     assert (record.user.username, record.status, record.session_key) == ("grace", "done", "")
 
 
-def test_export_then_import_restores_the_same_progress(site, page, tmp_path):
-    user = User.objects.create_user("ada", "", PASSWORD)
+def test_export_then_import_restores_the_same_progress(site, page, tmp_path, user):
     sign_in(page, site)
     page.goto(f"{site}/backend-developer/")
     for slug, status in ((SKILL, "done"), ("database-management", "skipped")):
@@ -135,9 +134,8 @@ def test_export_then_import_restores_the_same_progress(site, page, tmp_path):
     )
 
 
-def own_pages(site: str) -> list[str]:
-    """Every progress and account page, with a signed-in account that has progress and a share."""
-    user = User.objects.create_user("ada", "ada@example.org", PASSWORD)
+def own_pages(user: User) -> list[str]:
+    """Every progress and account page, once the account has progress and a share."""
     item = ChecklistItem.objects.get(slug=SKILL)
     Progress.objects.create(user=user, item=item, status="learning", note="A note")
     Progress.objects.create(user=user, item=first_step_item(), status="done")
@@ -166,24 +164,24 @@ PUBLIC_PAGES = [
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_progress_and_account_pages_pass_axe(site, page, axe, scheme):
+def test_progress_and_account_pages_pass_axe(site, page, axe, scheme, user):
     page.emulate_media(color_scheme=scheme)
     for path in PUBLIC_PAGES:
         page.goto(site + path)
         assert axe(page) == [], path
-    pages = own_pages(site)
+    pages = own_pages(user)
     sign_in(page, site)
     for path in pages:
         page.goto(site + path)
         assert axe(page) == [], path
 
 
-def test_progress_and_account_pages_fit_a_320_pixel_screen(site, phone_page):
+def test_progress_and_account_pages_fit_a_320_pixel_screen(site, phone_page, user):
     page = phone_page
     for path in PUBLIC_PAGES:
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
-    pages = own_pages(site)
+    pages = own_pages(user)
     sign_in(page, site)
     for path in pages:
         page.goto(site + path)

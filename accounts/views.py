@@ -1,53 +1,28 @@
-"""Account pages: sign up, the account page, deleting an account, and the sign-in lockout."""
+"""Account pages: sign up, sign in, the account page, deleting an account, and the lockout."""
 
-import ipaddress
 from http import HTTPStatus
 
-from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import DeleteAccountForm, SignupForm
-from .models import SESSION_OWNER, Goal, Progress, ShareLink
-from .views import next_page
+from progress.models import Progress, ShareLink
+from progress.views import next_page
+
+from .forms import DeleteAccountForm, LoginForm, SignupForm
 
 
-@receiver(user_logged_in)
-def keep_visitor_progress(sender, request, user, **kwargs) -> None:
-    """What a visitor saved before signing in joins their account (see the README's merge rule):
-    all of it or, should anything fail, none of it."""
-    session_key = request.session.pop(SESSION_OWNER, None) if request is not None else None
-    if session_key:
-        with transaction.atomic():
-            Progress.objects.merge_session_into(session_key, user)
-            Goal.objects.merge_session_into(session_key, user)
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
 
-
-def client_address(request: HttpRequest) -> str | None:
-    """The visitor's address, for counting failed sign-ins.
-
-    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it saw to X-Forwarded-For,
-    that is the entry the outermost proxy appended; anything left of it the visitor may have
-    written. Without it, or if it is not an address, the proxy's own address counts.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if len(forwarded) < count:
-        return remote
-    try:
-        return str(ipaddress.ip_address(forwarded[-count]))
-    except ValueError:
-        return remote
+    def form_invalid(self, form):
+        return self.render_to_response(
+            self.get_context_data(form=form), status=HTTPStatus.BAD_REQUEST
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,7 +61,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         user = request.user
         logout(request)
         user.delete()
-        return redirect("progress:account_deleted")
+        return redirect("accounts:account_deleted")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(request, "registration/delete_account.html", {"form": form}, status=status)
 
@@ -98,5 +73,5 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
     """Too many failed sign-ins for this username from this address: say so, with a 429."""
-    context = {"form": AuthenticationForm(request), "locked_out": True, "next": next_page(request)}
+    context = {"form": LoginForm(request), "locked_out": True, "next": next_page(request)}
     return render(request, "registration/login.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
