@@ -8,7 +8,8 @@ differs between those visitors: pages are stored with a placeholder and get the 
 they are served.
 
 The content version lives in the default cache, which every process shares (Redis, or files on
-one machine), so an edit made in the admin or by the loader reaches every process at once.
+one machine); each process reads it at most once a second, so an edit made in the admin or by the
+loader reaches every process within a second, and the process that made it at once.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 CONTENT_VERSION_KEY = "careers:content-version"
+# How long a process goes on trusting the content version it last read from the shared cache.
+CONTENT_VERSION_SECONDS = 1
 # Not a token Django could make (those are 64 letters and digits), so it cannot be one by chance.
 CSRF_PLACEHOLDER = "csrf-token-put-in-when-served"
 
@@ -46,6 +49,21 @@ def new_version(key: str) -> None:
     cache.set(key, uuid.uuid4().hex, timeout=None)
 
 
+def content_version() -> str | None:
+    """The content's version, read from the shared cache at most once a second per process."""
+    pages = caches["pages"]
+    version = pages.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = read_version(CONTENT_VERSION_KEY)
+        pages.set(CONTENT_VERSION_KEY, version, CONTENT_VERSION_SECONDS)
+    return version
+
+
+def _new_content_version() -> None:
+    new_version(CONTENT_VERSION_KEY)
+    caches["pages"].delete(CONTENT_VERSION_KEY)
+
+
 def content_changed(sender, **kwargs) -> None:
     """Pages made from the old content are never served again, from now and once it commits.
 
@@ -53,15 +71,15 @@ def content_changed(sender, **kwargs) -> None:
     the new version: the version taken at commit leaves those unused.
     """
     if kwargs.get("action", "post_").startswith("post_"):
-        new_version(CONTENT_VERSION_KEY)
-        transaction.on_commit(lambda: new_version(CONTENT_VERSION_KEY))
+        _new_content_version()
+        transaction.on_commit(_new_content_version)
 
 
 def page_key(request: HttpRequest) -> str | None:
     """Everything a page depends on besides its template, or None when it must not be stored."""
     owner = getattr(request, "owner", None)
     parts = (
-        read_version(CONTENT_VERSION_KEY),
+        content_version(),
         request.get_full_path(),
         str(request.user.is_authenticated),
         owner.progress_version if owner is not None else "",
@@ -84,15 +102,14 @@ def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResp
         key = page_key(request)
         html = pages.get(key) if key else None
         if html is not None:
-            response = HttpResponse(html)
+            response = HttpResponse()
         else:
             response = view(request, *args, **kwargs)
             response.context_data["csrf_token"] = CSRF_PLACEHOLDER
-            response.render()
-            html = response.content.decode()
+            html = response.render().content
             if key and response.status_code == HTTPStatus.OK:
                 pages.set(key, html)
-        response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        response.content = html.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
         patch_vary_headers(response, ["Cookie"])
         patch_cache_control(response, private=True)
         return response
