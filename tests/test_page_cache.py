@@ -1,0 +1,84 @@
+"""The page cache serves one stored page to every visitor it fits, and never one visitor's
+token, statuses or account links to another."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+
+from careers.models import ChecklistItem
+from careers.pages import CSRF_PLACEHOLDER, page_key
+
+pytestmark = pytest.mark.django_db
+
+CAREER = "/backend-developer/"
+
+
+def page_token(html: str) -> str:
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    tokens |= set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
+    assert len(tokens) == 1, tokens
+    return tokens.pop()
+
+
+def test_first_time_visitors_share_one_stored_page_each_with_their_own_token(loaded):
+    first, second = Client(), Client()
+    one, two = first.get(CAREER), second.get(CAREER)
+
+    assert page_key(one.wsgi_request) == page_key(two.wsgi_request) is not None
+    secrets = [c.cookies[settings.CSRF_COOKIE_NAME].value for c in (first, second)]
+    tokens = [page_token(r.content.decode()) for r in (one, two)]
+    assert secrets[0] != secrets[1]
+    assert [_unmask_cipher_token(token) for token in tokens] == secrets
+    for response in (one, two):
+        assert CSRF_PLACEHOLDER not in response.content.decode()
+
+
+def test_the_token_a_stored_page_carries_lets_its_visitor_post(loaded):
+    visitor = Client(enforce_csrf_checks=True)
+    Client().get(CAREER)  # stores the page
+    token = page_token(visitor.get(CAREER).content.decode())
+    item = ChecklistItem.objects.current().first()
+    url = f"/progress/items/{item.pk}/status/"
+
+    assert visitor.post(url, {"status": "done"}).status_code == HTTPStatus.FORBIDDEN
+    answer = visitor.post(url, {"status": "done", "csrfmiddlewaretoken": token})
+    assert answer.status_code == HTTPStatus.FOUND
+
+
+def test_a_visitors_statuses_stay_on_their_own_pages(loaded):
+    item = ChecklistItem.objects.current().filter(kind="skill").first()
+    marker = Client()
+    marker.post(f"/progress/items/{item.pk}/status/", {"status": "done"})
+    pressed = f'id="status-{item.slug}-done" class="status-button" name="status" value="done" '
+
+    assert pressed + 'aria-pressed="true"' in marker.get(CAREER).content.decode()
+    for stranger in (Client(), Client()):
+        assert pressed + 'aria-pressed="false"' in stranger.get(CAREER).content.decode()
+
+
+def test_a_signed_in_visitors_page_is_not_served_to_anyone_else(loaded, user):
+    signed_in = Client()
+    signed_in.force_login(user)
+    assert "Sign out" in signed_in.get(CAREER).content.decode()
+
+    anonymous = Client().get(CAREER).content.decode()
+    assert "Sign out" not in anonymous and "Sign in" in anonymous
+
+    other = Client()
+    other.force_login(type(user).objects.create_user("bob", "bob@example.org", "pw-long-2"))
+    assert page_key(other.get(CAREER).wsgi_request) != page_key(signed_in.get(CAREER).wsgi_request)
+
+
+def test_a_page_with_a_message_waiting_is_rendered_for_its_visitor_alone(loaded):
+    item = ChecklistItem.objects.current().first()
+    visitor = Client()
+    visitor.post(f"/progress/items/{item.pk}/note/", {"note": "Read the docs"})
+
+    response = visitor.get(CAREER)
+    assert "Your note is saved." in response.content.decode()
+    assert page_key(response.wsgi_request) is None
+    assert "Your note is saved." not in Client().get(CAREER).content.decode()
