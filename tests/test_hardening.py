@@ -1,14 +1,16 @@
 """Crafted input and private pages: share addresses, import text, CSV cells, what may be cached."""
 
+import json
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve, reverse
 
 from careers.models import Career, ChecklistItem
-from progress.models import ShareLink, new_share_token
+from progress.models import Progress, ShareLink, new_share_token
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,60 @@ def test_every_share_token_has_an_address_that_finds_its_page(client, user):
     link = ShareLink.objects.create(user=user)
 
     assert client.get(link.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+# Import: text the database cannot hold
+
+
+def progress_file(*entries: dict) -> str:
+    return json.dumps({"format": "roadmap-progress", "version": 1, "progress": list(entries)})
+
+
+def entry(of: ChecklistItem, **changes: str) -> dict:
+    return {"career": of.career.slug, "item": of.slug, "status": "done", "note": "", **changes}
+
+
+def upload(client: Client, content: str):
+    file = SimpleUploadedFile("progress.json", content.encode(), "application/json")
+    return client.post(reverse("progress:import"), {"file": file})
+
+
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [("\ud800", "a lone surrogate"), ("\udfff", "a lone surrogate"), ("\x00", "a NUL character")],
+)
+@pytest.mark.parametrize("field", ["career", "item", "status", "note"])
+def test_an_import_with_a_lone_surrogate_or_nul_is_refused_naming_the_entry(
+    client, career, item, snapshot, character, named, field
+):
+    other = make_item(career, 2, "other")
+    bad = entry(other, **{field: f"done{character}done"})
+    before = snapshot()
+
+    # json.dumps writes a lone surrogate as the escape \ud800, as any JSON writer may.
+    response = upload(client, progress_file(entry(item), bad))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert f"Entry 2: &quot;{field}&quot; may not contain {named}." in html
+    assert "Nothing was imported." in html
+    assert snapshot() == before
+
+
+def test_an_import_names_every_field_with_a_lone_surrogate_and_every_one_with_nul(
+    client, item, snapshot
+):
+    bad = entry(item, career="a\ud800", note="b\udc00", item="c\x00")
+
+    response = upload(client, progress_file(bad))
+
+    html = response.content.decode()
+    assert "Entry 1: &quot;item&quot; may not contain a NUL character." in html
+    assert "Entry 1: &quot;career&quot;, &quot;note&quot; may not contain a lone surrogate." in html
+
+
+def test_an_import_keeps_a_character_written_as_a_surrogate_pair(client, item):
+    response = upload(client, progress_file(entry(item, note="\U0001f600 \u202eright to left")))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get().note == "\U0001f600 \u202eright to left"
