@@ -21,6 +21,9 @@ from careers.models import Career, ChecklistItem
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
 from .models import CareerProgress, Goal, Owner, Progress, ShareLink, Status, Summary
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP's "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
     return render(request, "progress/error.html", {"message": message}, status=status)
@@ -225,8 +228,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     fields = ["career", "item", "title", "status", "note", "updated", "retired"]
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(_export_rows(Owner.of(request)))
+    for row in _export_rows(Owner.of(request)):
+        writer.writerow({name: _as_text_cell(value) for name, value in row.items()})
     return _attachment(response, "csv")
+
+
+def _as_text_cell(value: object) -> str:
+    """The value as a spreadsheet cell that shows it as text: a leading quote keeps a note such
+    as =HYPERLINK(…) from running as a formula when the file is opened."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @require_http_methods(["GET", "POST"])

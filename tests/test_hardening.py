@@ -1,5 +1,7 @@
 """Crafted input and private pages: share addresses, import text, CSV cells, what may be cached."""
 
+import csv
+import io
 import json
 from http import HTTPStatus
 
@@ -133,3 +135,57 @@ def test_an_import_keeps_a_character_written_as_a_surrogate_pair(client, item):
 
     assert response.status_code == HTTPStatus.FOUND
     assert Progress.objects.get().note == "\U0001f600 \u202eright to left"
+
+
+# CSV export
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/","x")',
+    "+1+1",
+    "-1+1",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_csv_export_puts_a_quote_before_every_cell_a_spreadsheet_would_run(
+    user, user_client, career
+):
+    items = [make_item(career, n, f"item-{n}", title) for n, title in enumerate(FORMULAS, start=1)]
+    for item, note in zip(items, FORMULAS, strict=True):
+        Progress.objects.create(user=user, item=item, note=note)
+    plain = make_item(career, 99, "plain", "Plain = title")
+    Progress.objects.create(user=user, item=plain, note="a note, 1+1=2")
+
+    response = user_client.get(reverse("progress:export_csv"))
+
+    rows = {row["item"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    for item, text in zip(items, FORMULAS, strict=True):
+        assert (rows[item.slug]["title"], rows[item.slug]["note"]) == (f"'{text}", f"'{text}")
+    assert (rows["plain"]["title"], rows["plain"]["note"]) == ("Plain = title", "a note, 1+1=2")
+    assert rows["plain"]["status"] == "not-started" and rows["plain"]["retired"] == "False"
+
+
+def test_csv_export_neutralises_a_formula_in_a_slug(user, user_client, career):
+    item = make_item(career, 1, "-1", "Minus one")
+    Progress.objects.create(user=user, item=item)
+
+    response = user_client.get(reverse("progress:export_csv"))
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert row["item"] == "'-1"
+
+
+def test_json_export_keeps_such_notes_and_titles_exactly(user, user_client, career):
+    items = [make_item(career, n, f"item-{n}", title) for n, title in enumerate(FORMULAS, start=1)]
+    for item, note in zip(items, FORMULAS, strict=True):
+        Progress.objects.create(user=user, item=item, note=note)
+
+    response = user_client.get(reverse("progress:export_json"))
+
+    rows = json.loads(response.content)["progress"]
+    assert sorted((row["title"], row["note"]) for row in rows) == sorted(
+        (text, text) for text in FORMULAS
+    )
