@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -21,6 +22,9 @@ from careers.models import Career, ChecklistItem
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
 from .models import CareerProgress, Goal, Owner, Progress, ShareLink, Status, Summary
 
+# Pages with one visitor's progress, notes or account: no cache may keep a copy, the browser's
+# included, where the next person at a shared computer could open it from the history.
+never_stored = cache_control(private=True, no_store=True)
 # Characters that make a spreadsheet read a cell as a formula (OWASP's "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,6 +64,7 @@ def _careers_of(owner: Owner | None):
     return Career.objects.filter(Q(pk__in=started) | Q(pk__in=with_goal))
 
 
+@never_stored
 @require_POST
 @vary_on_headers("HX-Request")
 def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -96,6 +101,7 @@ def _with_record(request: HttpRequest, item: ChecklistItem) -> "Progress | None"
     return record
 
 
+@never_stored
 @require_GET
 @vary_on_headers("HX-Request")
 def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -106,6 +112,7 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "progress/item.html", {"item": item, "form": form, "record": record})
 
 
+@never_stored
 @require_POST
 @vary_on_headers("HX-Request")
 def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -127,6 +134,7 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect("progress:item", item_id=item.pk)
 
 
+@never_stored
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     owner = Owner.of(request)
@@ -142,6 +150,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/dashboard.html", context)
 
 
+@never_stored
 @require_GET
 def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
@@ -152,6 +161,7 @@ def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
     )
 
 
+@never_stored
 @require_POST
 def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
@@ -173,6 +183,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     return redirect(reverse("progress:career", args=[career.slug]) + "#goal")
 
 
+@never_stored
 @require_http_methods(["GET", "POST"])
 def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
@@ -210,6 +221,7 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
     return response
 
 
+@never_stored
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
     data = {
@@ -222,6 +234,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     return _attachment(HttpResponse(body, content_type="application/json"), "json")
 
 
+@never_stored
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -240,6 +253,7 @@ def _as_text_cell(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+@never_stored
 @require_http_methods(["GET", "POST"])
 def import_progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -255,6 +269,7 @@ def import_progress(request: HttpRequest) -> HttpResponse:
     return redirect("progress:dashboard")
 
 
+@never_stored
 @login_required
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest) -> HttpResponse:
@@ -273,6 +288,7 @@ def share(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/share.html", {"link": link})
 
 
+@never_stored
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.select_related("user"), token=token)

@@ -7,11 +7,16 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from careers.models import Career, ChecklistItem
+from progress import views
 from progress.models import Progress, ShareLink, new_share_token
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +194,131 @@ def test_json_export_keeps_such_notes_and_titles_exactly(user, user_client, care
     assert sorted((row["title"], row["note"]) for row in rows) == sorted(
         (text, text) for text in FORMULAS
     )
+
+
+# What browsers and proxies may keep
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+@pytest.fixture
+def shared_token(user) -> str:
+    return ShareLink.objects.create(user=user).token
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/",
+        "/dashboard/tester/",
+        "/dashboard/tester/reset/",
+        "/progress/items/{item}/",
+        "/progress/export.json",
+        "/progress/export.csv",
+        "/progress/import/",
+        "/progress/share/",
+        "/share/{token}/",
+    ],
+)
+def test_pages_with_one_visitors_data_are_never_stored(user, user_client, item, shared_token, path):
+    Progress.objects.create(user=user, item=item, note="private thoughts")
+
+    response = user_client.get(path.format(item=item.pk, token=shared_token))
+
+    assert response.status_code == HTTPStatus.OK
+    assert cache_directives(response) == {"private", "no-store"}
+
+
+def test_answers_to_a_visitors_changes_are_never_stored(user_client, item):
+    note_url = reverse("progress:note", args=[item.pk])
+    status_url = reverse("progress:status", args=[item.pk])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    answers = [
+        user_client.post(note_url, {"note": "x" * 5001}),
+        user_client.post(note_url, {"note": "mine"}, **htmx),
+        user_client.post(status_url, {"status": "done"}, **htmx),
+        user_client.post(status_url, {"status": "mastered"}),
+        user_client.post(reverse("progress:goal", args=["tester"]), {"target_date": "yesterday"}),
+        user_client.post(reverse("progress:import")),
+    ]
+
+    assert [response.status_code for response in answers] == [400, 200, 200, 400, 400, 400]
+    for response in answers:
+        assert cache_directives(response) == {"private", "no-store"}
+
+
+def test_the_never_stored_decorator_sends_exactly_private_and_no_store(rf):
+    response = views.never_stored(lambda request: HttpResponse("x"))(rf.get("/"))
+
+    assert response["Cache-Control"] in ("private, no-store", "no-store, private")
+    assert not response.has_header("Expires")
+
+
+@pytest.mark.parametrize("path", ["/", "/sources/", "/search/?q=test", "/tester/"])
+def test_content_pages_stay_private_but_may_be_stored(client, career, path):
+    response = client.get(path)
+
+    assert response.status_code == HTTPStatus.OK
+    directives = cache_directives(response)
+    assert "private" in directives
+    assert "no-store" not in directives
+
+
+def password_reset_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"/accounts/password/reset/{uid}/{default_token_generator.make_token(user)}/"
+
+
+# Account pages are moving to an app of their own; those marked here do not yet say no-store.
+NOT_YET = pytest.mark.xfail(
+    strict=True, reason="the account view does not send Cache-Control: no-store yet"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "signed_in"),
+    [
+        pytest.param("/accounts/", True, marks=NOT_YET),
+        pytest.param("/accounts/password/", True, marks=NOT_YET),
+        pytest.param("/accounts/password/done/", True, marks=NOT_YET),
+        pytest.param("/accounts/delete/", True, marks=NOT_YET),
+        pytest.param("/accounts/signup/", False, marks=NOT_YET),
+        ("/accounts/login/", False),
+        pytest.param("/accounts/password/reset/", False, marks=NOT_YET),
+        pytest.param("/accounts/password/reset/sent/", False, marks=NOT_YET),
+        ("reset-link", False),
+        pytest.param("/accounts/password/reset/complete/", False, marks=NOT_YET),
+        pytest.param("/accounts/deleted/", False, marks=NOT_YET),
+    ],
+)
+def test_account_pages_are_never_stored(client, user, path, signed_in):
+    if signed_in:
+        client.force_login(user)
+    if path == "reset-link":
+        path = password_reset_link(user)
+
+    response = client.get(path, follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.request["PATH_INFO"].startswith("/accounts/")
+    assert {"private", "no-store"} <= cache_directives(response)
+
+
+def test_signing_out_is_never_stored(user_client):
+    response = user_client.post("/accounts/logout/")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert {"private", "no-store"} <= cache_directives(response)
+
+
+@pytest.mark.xfail(strict=True, reason="the lockout page does not send Cache-Control: no-store yet")
+def test_the_sign_in_lockout_page_is_never_stored(client, user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+
+    response = client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert {"private", "no-store"} <= cache_directives(response)
