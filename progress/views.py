@@ -44,7 +44,8 @@ def _item(item_id: int) -> ChecklistItem:
 def next_page(request: HttpRequest) -> str:
     """The page to go on to (the form's or the address's "next"), if it is a page of this site."""
     target = (request.POST.get("next") or request.GET.get("next", "")).split("#", 1)[0]
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path: redirect() takes a bare word such as "home" for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -85,6 +85,29 @@ def test_every_share_token_has_an_address_that_finds_its_page(client, user):
     assert client.get(link.get_absolute_url()).status_code == HTTPStatus.OK
 
 
+# Where to go next
+
+
+@pytest.mark.parametrize("target", ["home", "robots", "%", "a\x00b", "-1"])
+def test_a_next_page_that_is_not_a_path_is_ignored_not_taken_for_a_views_name(client, item, target):
+    url = reverse("progress:status", args=[item.pk])
+
+    response = client.post(url, {"status": "done", "next": target})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == item.get_absolute_url()
+
+
+def test_signing_up_with_a_next_page_that_is_not_a_path_goes_to_the_dashboard(client, db):
+    fields = {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
+
+    response = client.post("/accounts/signup/?next=home", fields)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("progress:dashboard")
+    assert User.objects.filter(username="newcomer").exists()
+
+
 # Import: text the database cannot hold
 
 
