@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from progress.models import Progress, ShareLink
-from progress.views import next_page
+from progress.views import never_stored, next_page
 
 from .forms import DeleteAccountForm, LoginForm, SignupForm
 
@@ -74,4 +74,6 @@ def account_deleted(request: HttpRequest) -> HttpResponse:
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
     """Too many failed sign-ins for this username from this address: say so, with a 429."""
     context = {"form": LoginForm(request), "locked_out": True, "next": next_page(request)}
-    return render(request, "registration/login.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
+    return never_stored(render)(
+        request, "registration/login.html", context, status=HTTPStatus.TOO_MANY_REQUESTS
+    )

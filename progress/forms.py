@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +10,13 @@ from .models import NOTE_MAX_LENGTH, Status
 
 IMPORT_MAX_BYTES = 1024 * 1024
 EXPORT_FORMAT = "roadmap-progress"
+# What no text field of the database can hold: PostgreSQL refuses NUL in text, and a lone
+# surrogate (which JSON can escape as \ud800 but no text holds) cannot even be written as UTF-8,
+# so an error message names the field, never quoting it.
+UNSTORABLE = {
+    "a NUL character": re.compile("\x00"),
+    "a lone surrogate": re.compile("[\ud800-\udfff]"),
+}
 
 
 class StatusForm(forms.Form):
@@ -96,6 +104,19 @@ class ImportForm(forms.Form):
         return _resolve(entries)
 
 
+def _unstorable(fields: dict[str, object]) -> list[str]:
+    problems = []
+    for what, pattern in UNSTORABLE.items():
+        names = [
+            f'"{name}"'
+            for name, value in fields.items()
+            if isinstance(value, str) and pattern.search(value)
+        ]
+        if names:
+            problems.append(f"{', '.join(names)} may not contain {what}.")
+    return problems
+
+
 def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
     problems: list[str] = []
     wanted: list[tuple[int, str, str, str, str]] = []
@@ -109,19 +130,9 @@ def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
         if not all(isinstance(value, str) and value for value in (career, item, status)):
             problems.append(f'{where} needs "career", "item" and "status" as text.')
             continue
-        # Text in the database cannot hold NUL; the forms of the site refuse it too.
-        with_nul = [
-            f'"{name}"'
-            for name, value in (
-                ("career", career),
-                ("item", item),
-                ("status", status),
-                ("note", note),
-            )
-            if isinstance(value, str) and "\x00" in value
-        ]
-        if with_nul:
-            problems.append(f"{where}: {', '.join(with_nul)} may not contain a NUL character.")
+        unstorable = _unstorable({"career": career, "item": item, "status": status, "note": note})
+        if unstorable:
+            problems.extend(f"{where}: {problem}" for problem in unstorable)
             continue
         if status not in Status.values:
             problems.append(f"{where} ({career}/{item}): unknown status “{status}”.")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -16,5 +16,7 @@ urlpatterns = [
     path("progress/export.csv", views.export_csv, name="export_csv"),
     path("progress/import/", views.import_progress, name="import"),
     path("progress/share/", views.share, name="share"),
-    path("share/<str:token>/", views.shared, name="shared"),
+    # Only the alphabet of secrets.token_urlsafe (new_share_token): anything else, a NUL that
+    # PostgreSQL would refuse included, is not found before it reaches the database.
+    re_path(r"^share/(?P<token>[A-Za-z0-9_-]{1,64})/$", views.shared, name="shared"),
 ]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -22,6 +23,12 @@ from careers.roadmap import Roadmap
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
 from .models import Goal, Owner, Progress, ShareLink, Status
 from .overlay import CareerProgress, Overlay
+
+# Pages with one visitor's progress, notes or account: no cache may keep a copy, the browser's
+# included, where the next person at a shared computer could open it from the history.
+never_stored = cache_control(private=True, no_store=True)
+# Characters that make a spreadsheet read a cell as a formula (OWASP's "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
@@ -39,7 +46,8 @@ def _item(item_id: int) -> ChecklistItem:
 def next_page(request: HttpRequest) -> str:
     """The page to go on to (the form's or the address's "next"), if it is a page of this site."""
     target = (request.POST.get("next") or request.GET.get("next", "")).split("#", 1)[0]
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path: redirect() takes a bare word such as "home" for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -64,6 +72,7 @@ def _started(owner: Owner) -> list[CareerProgress]:
     return [CareerProgress.of(career.slug, owner, today) for career in _careers_of(owner)]
 
 
+@never_stored
 @require_POST
 @vary_on_headers("HX-Request")
 def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -95,6 +104,7 @@ def _status(record: "Progress | None") -> Status:
     return Status(record.status) if record else Status.NOT_STARTED
 
 
+@never_stored
 @require_GET
 @vary_on_headers("HX-Request")
 def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -106,6 +116,7 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "progress/item.html", context)
 
 
+@never_stored
 @require_POST
 @vary_on_headers("HX-Request")
 def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -127,6 +138,7 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect("progress:item", item_id=item.pk)
 
 
+@never_stored
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     owner = request.owner
@@ -141,6 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/dashboard.html", context)
 
 
+@never_stored
 @require_GET
 def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
     progress = CareerProgress.of(career_slug, request.owner, timezone.localdate())
@@ -150,6 +163,7 @@ def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
     )
 
 
+@never_stored
 @require_POST
 def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
@@ -171,6 +185,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     return redirect(reverse("progress:career", args=[career.slug]) + "#goal")
 
 
+@never_stored
 @require_http_methods(["GET", "POST"])
 def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
@@ -208,6 +223,7 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
     return response
 
 
+@never_stored
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
     data = {
@@ -220,16 +236,26 @@ def export_json(request: HttpRequest) -> HttpResponse:
     return _attachment(HttpResponse(body, content_type="application/json"), "json")
 
 
+@never_stored
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     fields = ["career", "item", "title", "status", "note", "updated", "retired"]
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(_export_rows(request.owner))
+    for row in _export_rows(request.owner):
+        writer.writerow({name: _as_text_cell(value) for name, value in row.items()})
     return _attachment(response, "csv")
 
 
+def _as_text_cell(value: object) -> str:
+    """The value as a spreadsheet cell that shows it as text: a leading quote keeps a note such
+    as =HYPERLINK(…) from running as a formula when the file is opened."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+@never_stored
 @require_http_methods(["GET", "POST"])
 def import_progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -245,6 +271,7 @@ def import_progress(request: HttpRequest) -> HttpResponse:
     return redirect("progress:dashboard")
 
 
+@never_stored
 @login_required
 @require_http_methods(["GET", "POST"])
 def share(request: HttpRequest) -> HttpResponse:
@@ -263,6 +290,7 @@ def share(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/share.html", {"link": link})
 
 
+@never_stored
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.select_related("user"), token=token)

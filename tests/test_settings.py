@@ -33,10 +33,29 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_with_production_values():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+@pytest.mark.parametrize("proxies", ["0", "1"])
+def test_check_deploy_is_clean_with_production_values(proxies):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, TRUSTED_PROXY_COUNT=proxies
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+CLAIMS_HTTPS = (
+    "from django.test import RequestFactory; "
+    "request = RequestFactory().get('/', headers={'X-Forwarded-Proto': 'https'}); "
+    "print('secure' if request.is_secure() else 'plain')"
+)
+
+
+@pytest.mark.parametrize(("proxies", "seen_as"), [("0", "plain"), ("1", "secure"), ("2", "secure")])
+def test_a_forwarded_https_header_counts_only_behind_a_trusted_proxy(proxies, seen_as):
+    result = manage(
+        "shell", "--no-imports", "-c", CLAIMS_HTTPS, **PRODUCTION, TRUSTED_PROXY_COUNT=proxies
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == seen_as
 
 
 def test_missing_secret_key_without_debug_stops_with_a_clear_message():
