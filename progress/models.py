@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from careers.models import Career, ChecklistItem
 from careers.pages import new_version, read_version
@@ -144,12 +145,25 @@ class ProgressQuerySet(OwnedQuerySet):
         return rows
 
     def save_for(self, owner: Owner, item: ChecklistItem, **changes: str) -> "Progress":
-        """Set fields of the owner's one record for an item, creating it if need be.
+        """Set fields of the owner's one record for an item, creating it if need be, and note a
+        change of status in the owner's history, in the same transaction.
 
-        Concurrent first saves race on the unique index; update_or_create then finds the
-        winner's row and updates it instead.
+        Concurrent first saves race on the unique index; get_or_create then finds the winner's
+        row, locked like any other until this save commits.
         """
-        progress, _ = self.update_or_create(item=item, **owner.fields, defaults=changes)
+        with transaction.atomic():
+            progress, created = self.select_for_update().get_or_create(
+                item=item, **owner.fields, defaults=changes
+            )
+            before = Status.NOT_STARTED if created else progress.status
+            if not created:
+                for name, value in changes.items():
+                    setattr(progress, name, value)
+                progress.save()
+            if progress.status != before:
+                StatusChange.objects.create(
+                    item=item, before=before, after=progress.status, **owner.fields
+                )
         return progress
 
     def merge_session_into(self, session_key: str, user) -> None:
@@ -165,6 +179,26 @@ class ProgressQuerySet(OwnedQuerySet):
                 theirs.delete()
             # An update keeps the session's own "updated" dates on the records it moves.
             session.update(user=user, session_key="")
+            StatusChange.objects.filter(user__isnull=True, session_key=session_key).update(
+                user=user, session_key=""
+            )
+
+    def clear(self) -> int:
+        """Delete these records, noting in their owners' history each status that goes back to
+        not started."""
+        with transaction.atomic():
+            StatusChange.objects.bulk_create(
+                StatusChange(
+                    user_id=p.user_id,
+                    session_key=p.session_key,
+                    item_id=p.item_id,
+                    before=p.status,
+                    after=Status.NOT_STARTED,
+                )
+                for p in self.exclude(status=Status.NOT_STARTED)
+            )
+            deleted, _ = self.delete()
+        return deleted
 
     def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str]]) -> None:
         """Set status and note of every (item, status, note), all or none."""
@@ -236,6 +270,32 @@ class Progress(OwnedByVisitor):
     def __str__(self) -> str:
         owner = self.user or f"session {self.session_key[:8]}…"
         return f"{owner}: {self.item} ({self.get_status_display()})"
+
+
+class StatusChange(OwnedByVisitor):
+    """One change of an owner's status on an item, written with the change and never altered:
+    the history the dashboard charts. It moves with the progress into an account and goes with
+    the account."""
+
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="+")
+    before = models.CharField(max_length=20, choices=Status.choices)
+    after = models.CharField(max_length=20, choices=Status.choices)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta(OwnedByVisitor.Meta):
+        ordering = ("changed_at", "pk")
+        constraints = [
+            *OwnedByVisitor.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(before__in=Status.values) & Q(after__in=Status.values),
+                name="statuschange_statuses_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.before} → {self.after} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class GoalQuerySet(OwnedQuerySet):

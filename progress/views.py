@@ -21,7 +21,7 @@ from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
 
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
-from .models import Goal, Owner, Progress, ShareLink, Status
+from .models import Goal, Owner, Progress, ShareLink, Status, StatusChange
 from .overlay import CareerProgress, Overlay
 
 # Pages with one visitor's progress, notes or account: no cache may keep a copy, the browser's
@@ -191,7 +191,7 @@ def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
     records = Progress.objects.of(request.owner).filter(item__career=career)
     if request.method == "POST":
-        deleted, _ = records.delete()
+        deleted = records.clear()
         messages.success(request, f"Your progress on {career} is reset ({deleted} items cleared).")
         return redirect("progress:career", career_slug=career.slug)
     return render(request, "progress/reset.html", {"career": career, "count": records.count()})
@@ -231,6 +231,16 @@ def export_json(request: HttpRequest) -> HttpResponse:
         "version": 1,
         "exported": timezone.now().isoformat(),
         "progress": _export_rows(request.owner),
+        "history": [
+            {
+                "career": change.item.career.slug,
+                "item": change.item.slug,
+                "from": change.before,
+                "to": change.after,
+                "changed": change.changed_at.isoformat(),
+            }
+            for change in StatusChange.objects.of(request.owner).select_related("item__career")
+        ],
     }
     body = json.dumps(data, indent=2, ensure_ascii=False)
     return _attachment(HttpResponse(body, content_type="application/json"), "json")

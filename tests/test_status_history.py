@@ -1,0 +1,153 @@
+"""Each change of a visitor's status is kept in their history, with the change and only then."""
+
+import json
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from careers.models import ChecklistItem
+from progress.models import SESSION_OWNER, Progress, ShareLink, StatusChange
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items(loaded) -> list[ChecklistItem]:
+    return list(ChecklistItem.objects.current().order_by("pk")[:3])
+
+
+def mark(client: Client, item: ChecklistItem, status: str, htmx: bool = False):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("progress:status", args=[item.pk]), {"status": status}, **headers)
+
+
+def history(**owner) -> list[tuple[str, str, str]]:
+    return [
+        (c.item.slug, c.before, c.after)
+        for c in StatusChange.objects.filter(**owner).select_related("item")
+    ]
+
+
+def test_each_status_change_is_written_with_it_and_only_then(client, items):
+    first, second, _ = items
+    mark(client, first, "learning")
+    mark(client, first, "learning", htmx=True)  # no change
+    mark(client, first, "done", htmx=True)
+    client.post(reverse("progress:note", args=[second.pk]), {"note": "later"})
+
+    key = client.session.session_key
+    assert history(session_key=key) == [
+        (first.slug, "not-started", "learning"),
+        (first.slug, "learning", "done"),
+    ]
+    assert Progress.objects.get(item=second).status == "not-started"
+
+
+def test_a_refused_status_writes_no_history(client, items):
+    response = mark(client, items[0], "finished")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert StatusChange.objects.count() == 0
+
+
+def test_an_import_writes_the_changes_it_makes(client, items):
+    first, second, _ = items
+    mark(client, first, "done")
+    data = {
+        "format": "roadmap-progress",
+        "version": 1,
+        "progress": [
+            {"career": first.career.slug, "item": first.slug, "status": "done", "note": ""},
+            {"career": second.career.slug, "item": second.slug, "status": "skipped", "note": ""},
+        ],
+    }
+    upload = json.dumps(data).encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("p.json", upload, content_type="application/json")
+    assert client.post(reverse("progress:import"), {"file": file}).status_code == HTTPStatus.FOUND
+
+    assert history(session_key=client.session.session_key) == [
+        (first.slug, "not-started", "done"),
+        (second.slug, "not-started", "skipped"),
+    ]
+
+
+def test_resetting_a_career_notes_each_status_going_back(client, items):
+    first, second, _ = items
+    mark(client, first, "done")
+    mark(client, second, "learning")
+    client.post(reverse("progress:reset", args=[first.career.slug]))
+
+    changes = history(session_key=client.session.session_key)
+    assert changes[2:] == [
+        (first.slug, "done", "not-started"),
+        (second.slug, "learning", "not-started"),
+    ] or changes[2:] == [
+        (second.slug, "learning", "not-started"),
+        (first.slug, "done", "not-started"),
+    ]
+    assert Progress.objects.count() == 0
+
+
+def test_signing_in_moves_the_history_into_the_account_without_duplicates(client, user, items):
+    first, second, _ = items
+    account = Client()
+    account.force_login(user)
+    mark(account, first, "learning")
+    mark(client, first, "done")
+    mark(client, second, "learning")
+    session_key = client.session[SESSION_OWNER]
+
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+
+    assert StatusChange.objects.filter(session_key=session_key).count() == 0
+    assert sorted(history(user=user)) == sorted(
+        [
+            (first.slug, "not-started", "learning"),
+            (first.slug, "not-started", "done"),
+            (second.slug, "not-started", "learning"),
+        ]
+    )
+
+
+def test_deleting_the_account_deletes_its_history(user, items):
+    client = Client()
+    client.force_login(user)
+    mark(client, items[0], "done")
+    client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
+
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert StatusChange.objects.count() == 0
+
+
+def test_the_share_page_shows_no_history(user, items):
+    client = Client()
+    client.force_login(user)
+    mark(client, items[0], "done")
+    link = ShareLink.objects.create(user=user)
+
+    response = Client().get(link.get_absolute_url())
+    html = response.content.decode()
+    changed_at = StatusChange.objects.get().changed_at
+    assert response.status_code == HTTPStatus.OK and "Done" in html
+    assert "history" not in response.context or not response.context["history"]
+    for shown in (changed_at.isoformat()[:16], f"{changed_at:%H:%M}", "→"):
+        assert shown not in html
+
+
+def test_the_json_export_carries_the_history(client, items):
+    mark(client, items[0], "learning")
+    mark(client, items[0], "done")
+
+    data = json.loads(client.get(reverse("progress:export_json")).content)
+
+    assert [(h["item"], h["from"], h["to"]) for h in data["history"]] == [
+        (items[0].slug, "not-started", "learning"),
+        (items[0].slug, "learning", "done"),
+    ]
+    assert all(h["career"] == items[0].career.slug and h["changed"] for h in data["history"])
