@@ -15,7 +15,8 @@ from decimal import Decimal
 from careers.models import ChecklistItem, Step
 from careers.roadmap import Roadmap
 
-from .models import Goal, Owner, Progress, Status
+from .chart import ProgressChart, draw, weekly_done
+from .models import Goal, Owner, Progress, Status, StatusChange
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ class CareerProgress:
     retired: tuple[tuple[ChecklistItem, Status, str], ...]
     goal: Goal | None
     today: date
+    # Items done week by week since the owner's first change; None before any change.
+    chart: ProgressChart | None = None
 
     @classmethod
     def of(cls, career_slug: str, owner: Owner, today: date) -> CareerProgress:
@@ -132,6 +135,9 @@ class CareerProgress:
             for group in overlay.groups
         )
         retired = ChecklistItem.objects.filter(pk__in=set(records) - set(overlay.statuses))
+        goal = Goal.objects.of(owner).filter(career=roadmap.career).first()
+        changes = StatusChange.objects.of(owner).filter(item__career=roadmap.career)
+        weeks = weekly_done(changes.values_list("changed_at", "item_id", "after"), today)
         return cls(
             overlay=overlay,
             rows=rows,
@@ -139,8 +145,9 @@ class CareerProgress:
                 (item, Status(records[item.pk].status), notes[item.pk])
                 for item in retired.order_by("kind", "slug")
             ),
-            goal=Goal.objects.of(owner).filter(career=roadmap.career).first(),
+            goal=goal,
             today=today,
+            chart=draw(weeks, overlay.summary.total, goal and goal.target_date) if weeks else None,
         )
 
     @property

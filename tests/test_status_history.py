@@ -151,3 +151,23 @@ def test_the_json_export_carries_the_history(client, items):
         (items[0].slug, "learning", "done"),
     ]
     assert all(h["career"] == items[0].career.slug and h["changed"] for h in data["history"])
+
+
+def test_the_dashboard_charts_items_done_by_week_with_a_table_of_the_same_figures(client, items):
+    mark(client, items[0], "done")
+    mark(client, items[1], "done")
+
+    html = client.get(reverse("progress:dashboard")).content.decode()
+
+    chart = html.split('class="progress-over-time"', 1)[1].split("</section>", 1)[0]
+    assert "<svg" in chart and "<polyline" in chart
+    assert "<caption" in chart and "Items done by the end of each week" in chart
+    assert "<td>2</td>" in chart
+
+
+def test_the_dashboard_explains_the_chart_before_there_is_any_history(client, items):
+    client.post(reverse("progress:note", args=[items[0].pk]), {"note": "first thoughts"})
+
+    html = client.get(reverse("progress:dashboard")).content.decode()
+
+    assert "Nothing to draw yet" in html and "<polyline" not in html

@@ -1,0 +1,77 @@
+"""The progress chart's geometry, as pure functions: weeks replayed from the history, and scales."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progress.chart import BOTTOM, LEFT, RIGHT, TOP, Week, draw, monday, scale, weekly_done
+
+MONDAY = date(2026, 11, 2)
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime(day.year, day.month, day.day, hour)
+
+
+def test_weeks_count_items_done_at_each_weeks_end_from_the_first_change():
+    changes = [
+        (at(MONDAY + timedelta(days=2)), 1, "learning"),
+        (at(MONDAY + timedelta(days=3)), 1, "done"),
+        (at(MONDAY + timedelta(days=9)), 2, "done"),
+        (at(MONDAY + timedelta(days=10)), 1, "learning"),
+    ]
+    weeks = weekly_done(changes, today=MONDAY + timedelta(days=20))
+
+    assert weeks == [
+        Week(MONDAY, 1),
+        Week(MONDAY + timedelta(days=7), 1),
+        Week(MONDAY + timedelta(days=14), 1),
+    ]
+
+
+def test_no_history_gives_no_weeks():
+    assert weekly_done([], today=MONDAY) == []
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
+def test_a_weeks_monday_is_a_monday_on_or_before_the_day(day):
+    start = monday(day)
+    assert start.weekday() == 0 and timedelta(0) <= day - start < timedelta(days=7)
+
+
+@given(
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=1, max_value=10_000),
+)
+def test_a_scale_keeps_every_value_between_its_ends_and_in_order(value, largest):
+    value = min(value, largest)
+    low, high = Decimal(LEFT), Decimal(RIGHT)
+    position = scale(value, largest, LEFT, RIGHT)
+    assert low <= position <= high
+    assert scale(0, largest, LEFT, RIGHT) == low and scale(largest, largest, LEFT, RIGHT) == high
+    if value < largest:
+        assert position <= scale(value + 1, largest, LEFT, RIGHT)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=60))
+def test_every_point_is_inside_the_plot_and_later_weeks_are_further_right(counts):
+    total = max(max(counts), 1)
+    weeks = [Week(MONDAY + timedelta(weeks=n), done) for n, done in enumerate(counts)]
+    chart = draw(weeks, total)
+
+    for point in chart.points:
+        assert LEFT <= point.x <= RIGHT and TOP <= point.y <= BOTTOM
+    assert [p.x for p in chart.points] == sorted(p.x for p in chart.points)
+    assert chart.target is None
+
+
+def test_a_later_target_date_draws_the_pace_from_now_to_every_item_done():
+    weeks = [Week(MONDAY, 2), Week(MONDAY + timedelta(days=7), 4)]
+    chart = draw(weeks, total=10, target_date=MONDAY + timedelta(days=30))
+
+    start, end = chart.target
+    assert start == chart.points[-1]
+    assert end.x == RIGHT and end.y == TOP and end.week.done == 10
+    assert chart.points[-1].x < RIGHT
