@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -29,6 +30,9 @@ from .models import (
     Source,
     SourceReference,
 )
+
+# How the loader's changes are named in each item's history in the admin.
+LOADER_COMMENT = "load_content"
 
 
 class ContentError(Exception):
@@ -523,7 +527,9 @@ def load_content(directory: Path, force: bool = False) -> Report:
             record = LoadedContent.objects.first()
             recorded = record.files if record else {}
             before = dumped()
-            report = _load_all(directory)
+            with reversion.create_revision():
+                reversion.set_comment(LOADER_COMMENT + (" --force" if force else ""))
+                report = _load_all(directory)
             after = dumped()
             report.overwritten = undone_edits(recorded, before, after)
             if report.overwritten and not force:
