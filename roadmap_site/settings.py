@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "progress.middleware.KeepVisitorProgressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +132,10 @@ SESSION_ENGINE = (
     if CACHE_IS_SHARED
     else "django.contrib.sessions.backends.db"
 )
+# A visitor without an account keeps their progress in their session: it lasts a year (366 days,
+# so never less than a calendar year) from their last change or visit, renewed by
+# progress.middleware. Signed-in sessions last as long.
+SESSION_COOKIE_AGE = 366 * 24 * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

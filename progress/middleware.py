@@ -1,0 +1,70 @@
+"""Keeps alive the session that holds an anonymous visitor's progress, while they use it.
+
+Django saves a session, and so renews its expiry and cookie, only when its data changes, and
+marking an item again changes nothing in it: left alone, the session would end SESSION_COOKIE_AGE
+after the first change, taking the progress with it. So every change renews it, and so does a
+visit, at most once a day, so that reading pages does not mean writing the session each time.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .models import SESSION_OWNER
+
+# When the session was last renewed (ISO 8601): it lasts SESSION_COOKIE_AGE from then.
+RENEWED = "progress_renewed"
+VISIT_RENEWS_AFTER = timedelta(days=1)
+
+
+def renewed_at(session: SessionBase) -> datetime | None:
+    value = session.get(RENEWED)
+    return datetime.fromisoformat(value) if value else None
+
+
+def kept_until(session: SessionBase) -> date | None:
+    """The day the session's progress is kept until if the visitor does not come back."""
+    renewed = renewed_at(session)
+    if renewed is None:
+        return None
+    return timezone.localdate(renewed + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+def renew(session: SessionBase) -> None:
+    # A change to the session's data makes SessionMiddleware save it with a new expiry and
+    # send its cookie again with a new Max-Age.
+    session[RENEWED] = timezone.now().isoformat()
+
+
+class KeepVisitorProgressMiddleware:
+    """Renews the session of a visitor with progress and no account on each change of it (any
+    POST that succeeds) and on a visit a day after the last renewal; and tells the templates
+    until when the progress is kept (``request.progress_kept_until``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only a visitor with a session cookie can have progress; others' sessions stay unread.
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        session = request.session
+        if has_session and SESSION_OWNER in session:
+            renewed = renewed_at(session)
+            if renewed is None or timezone.now() - renewed >= VISIT_RENEWS_AFTER:
+                renew(session)
+            request.progress_kept_until = kept_until(session)
+        else:
+            request.progress_kept_until = None
+        response = self.get_response(request)
+        # The session holds progress only while the visitor has no account: signing in moves it.
+        if (
+            request.method == "POST"
+            and response.status_code < 400
+            and SESSION_OWNER in request.session
+        ):
+            renew(request.session)
+        return response
