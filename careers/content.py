@@ -230,6 +230,17 @@ def _to_python(model_field: models.Field, value: Any, where: str) -> Any:
         return value
     if not isinstance(value, str):
         raise ContentError(where, f"{value!r} is not text", model_field.name)
+    # Neither can be stored in PostgreSQL's text; YAML writes them as "\0" and "\ud800".
+    if "\x00" in value:
+        raise ContentError(where, "contains a NUL character (\\0)", model_field.name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ContentError(
+            where,
+            "contains a lone surrogate (\\ud800 to \\udfff), which is not text",
+            model_field.name,
+        ) from None
     return value
 
 

@@ -200,3 +200,26 @@ def test_an_impossible_date_is_refused_naming_file_item_and_field(
     assert str(content_copy / expected) in str(error.value)
     assert str(error.value).endswith("Nothing was changed.")
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (r'"Ace\0 the interview"', "contains a NUL character (\\0)"),
+        (r'"Ace \ud800 the interview"', "contains a lone surrogate (\\ud800 to \\udfff)"),
+    ],
+    ids=["nul", "lone-surrogate"],
+)
+def test_text_no_database_can_store_is_refused_naming_file_item_and_field(
+    loaded, content_copy, snapshot, written, expected
+):
+    path = content_copy / CAREER_FILE
+    path.write_text(path.read_text().replace("title: Ace the interview", f"title: {written}"))
+    before = snapshot()
+
+    with pytest.raises(CommandError) as error:
+        load(content_copy)
+
+    where = f"{content_copy / CAREER_FILE} > steps[4] 'ace-the-interview': field 'title': "
+    assert where + expected in str(error.value)
+    assert snapshot() == before
