@@ -6,8 +6,10 @@ after the first change, taking the progress with it. So every change renews it, 
 visit, at most once a day, so that reading pages does not mean writing the session each time.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -19,6 +21,8 @@ from .models import SESSION_OWNER
 # When the session was last renewed (ISO 8601): it lasts SESSION_COOKIE_AGE from then.
 RENEWED = "progress_renewed"
 VISIT_RENEWS_AFTER = timedelta(days=1)
+# What Django's session keys are made of; the database column holds at most 40 characters.
+SESSION_KEY = re.compile(r"[a-z0-9]{8,40}")
 
 
 def renewed_at(session: SessionBase) -> datetime | None:
@@ -50,9 +54,14 @@ class KeepVisitorProgressMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Only a visitor with a session cookie can have progress; others' sessions stay unread.
-        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not SESSION_KEY.fullmatch(key):
+            # A key the site never gave out (with a NUL byte, say, which PostgreSQL refuses
+            # even to look up) is no session, as an expired one is; its cookie is deleted.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+            key = None
         session = request.session
-        if has_session and SESSION_OWNER in session:
+        if key is not None and SESSION_OWNER in session:
             renewed = renewed_at(session)
             if renewed is None or timezone.now() - renewed >= VISIT_RENEWS_AFTER:
                 renew(session)

@@ -196,3 +196,16 @@ def test_cleanup_keeps_a_session_renewed_yesterday_and_removes_an_expired_one(it
     assert list(Progress.objects.values_list("session_key", flat=True)) == [renewed_yesterday]
     assert list(Goal.objects.values_list("session_key", flat=True)) == [renewed_yesterday]
     assert expired != renewed_yesterday
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ['"abcdefgh\\000ijklmnop"', "a" * 5000, "not-a-session-key!"],
+    ids=["nul-byte", "very-long", "other-characters"],
+)
+@pytest.mark.parametrize("url", ["/robots.txt", "/", "/dashboard/"])
+def test_a_session_cookie_the_site_never_gave_out_counts_as_no_session(client, loaded, cookie, url):
+    response = client.get(url, HTTP_COOKIE=f"{COOKIE}={cookie}")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.cookies[COOKIE].value == ""
