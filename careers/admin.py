@@ -89,7 +89,11 @@ class HistoryAdmin(VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         object_id = unquote(object_id)
         version = get_object_or_404(self._versions(), pk=version_id, object_id=object_id)
-        context = {"title": f"Put back {version.object_repr}", "revert": True}
+        context = {
+            "title": f"Put back {version.object_repr}",
+            "revert": True,
+            **(extra_context or {}),
+        }
         back = self._url("history", quote(object_id))
         return self._put_back_view(request, version, "revision_form.html", back, context)
 
@@ -97,7 +101,11 @@ class HistoryAdmin(VersionAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         version = get_object_or_404(self._versions(), pk=version_id)
-        context = {"title": f"Recover {version.object_repr}", "recover": True}
+        context = {
+            "title": f"Recover {version.object_repr}",
+            "recover": True,
+            **(extra_context or {}),
+        }
         return self._put_back_view(
             request, version, "recover_form.html", self._url("recoverlist"), context
         )
