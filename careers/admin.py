@@ -1,12 +1,147 @@
 from functools import cached_property
+from http import HTTPStatus
 
-from django.contrib import admin
+import reversion
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core import serializers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Model
 from django.forms import BaseInlineFormSet, BaseModelFormSet, ModelForm
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
+from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
+from reversion.models import Version
 
 from . import models
 
 TAKEN_POSITION = "Another item of this list has this position."
+
+# Every model of the content keeps its versions, each item on its own (nothing is followed), so
+# that putting one item back never changes another. Registered here, before the admin classes
+# below, which would otherwise register each model following its inlines; the admin is loaded
+# whenever Django starts, so load_content records its changes too.
+for content_model in apps.get_app_config("careers").get_models():
+    if content_model is not models.LoadedContent:
+        reversion.register(content_model)
+
+
+def put_back(version: Version) -> Model:
+    """Restore the item a version was taken of, as it was then, checked as any save is.
+
+    Nothing else changes, except the item holding its old position, which swaps with it (as on
+    any save); a deleted item whose position has been taken since comes back at the end of its
+    list. Raises RevertError, saying why, when the item cannot be saved as it was.
+    """
+    restored = next(
+        serializers.deserialize(version.format, version.serialized_data, ignorenonexistent=True)
+    )
+    item = restored.object
+    model = type(item)
+    item._state.adding = not model._default_manager.filter(pk=item.pk).exists()
+    if isinstance(item, models.Ordered) and not item.keeps_its_list() and item.list_key():
+        others = model._default_manager.filter(**dict(item.list_key())).exclude(pk=item.pk)
+        if others.filter(position=item.position).exists():
+            item.position = (others.aggregate(last=Max("position"))["last"] or 0) + 1
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        reasons = " ".join(error.messages)
+        raise RevertError(f"{version.object_repr} cannot be put back: {reasons}") from None
+    cited = None
+    if model in models.CITING_MODELS:
+        cited = list(models.Source.objects.filter(pk__in=restored.m2m_data.get("sources", [])))
+        if not cited:
+            raise RevertError(
+                f"{version.object_repr} cannot be put back: none of the sources it cited is left."
+            )
+    item.save()
+    if cited is not None:
+        item.sources.set(cited)
+    return item
+
+
+class _Preview(Exception):
+    """Undoes a put-back that was only shown, or whose form was refused."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+class HistoryAdmin(VersionAdmin):
+    """Staff see every version of an item (History) and put one back, or recover a deleted item.
+
+    django-reversion's own revert restores every object saved in the same revision (all that
+    one load_content run changed, say); here only the chosen item is put back (put_back), then
+    shown in its change form, where saving it validates and records it like any other save.
+    """
+
+    history_latest_first = True
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        object_id = unquote(object_id)
+        version = get_object_or_404(self._versions(), pk=version_id, object_id=object_id)
+        context = {
+            "title": f"Put back {version.object_repr}",
+            "revert": True,
+            **(extra_context or {}),
+        }
+        back = self._url("history", quote(object_id))
+        return self._put_back_view(request, version, "revision_form.html", back, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(self._versions(), pk=version_id)
+        context = {
+            "title": f"Recover {version.object_repr}",
+            "recover": True,
+            **(extra_context or {}),
+        }
+        return self._put_back_view(
+            request, version, "recover_form.html", self._url("recoverlist"), context
+        )
+
+    def _versions(self):
+        return Version.objects.get_for_model(self.model)
+
+    def _url(self, view: str, *args: str) -> str:
+        opts = self.model._meta
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}", args=args
+        )
+
+    def _put_back_view(
+        self, request: HttpRequest, version: Version, template: str, back: str, context: dict
+    ) -> HttpResponse:
+        """The change form of the item as the version has it; saving it keeps that."""
+        try:
+            with transaction.atomic(using=version.db), self.create_revision(request):
+                put_back(version)
+                response = self.changeform_view(
+                    request, quote(version.object_id), request.path, context
+                )
+                if request.method == "POST" and response.status_code == HTTPStatus.FOUND:
+                    saved_on = localize(template_localtime(version.revision.date_created))
+                    reversion.set_comment(f"Put back the version saved on {saved_on}.")
+                    return response
+                if isinstance(response, TemplateResponse):
+                    response.template_name = self._reversion_get_template_list(template)
+                    response.render()
+                raise _Preview(response)
+        except RevertError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(back)
+        except _Preview as preview:
+            return preview.response
 
 
 class OrderedFormSetMixin:
@@ -50,7 +185,7 @@ class OrderedInlineFormSet(OrderedFormSetMixin, BaseInlineFormSet):
     pass
 
 
-class OrderedAdmin(admin.ModelAdmin):
+class OrderedAdmin(HistoryAdmin):
     """A list of ordered items whose position column staff edit in place."""
 
     list_editable = ("position",)
@@ -63,10 +198,11 @@ class SourceReferenceInline(admin.TabularInline):
     model = models.SourceReference
     formset = OrderedInlineFormSet
     extra = 0
+    show_change_link = True
 
 
 @admin.register(models.Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ("title", "publisher", "author", "date_label", "published", "file_name")
     list_filter = ("publisher",)
     search_fields = ("title", "publisher", "author", "slug")
@@ -87,7 +223,7 @@ class StepInline(CitedInline):
 
 
 @admin.register(models.Career)
-class CareerAdmin(admin.ModelAdmin):
+class CareerAdmin(HistoryAdmin):
     list_display = ("title", "slug", "position")
     list_editable = ("position",)
     search_fields = ("title", "tagline", "introduction")
@@ -210,6 +346,7 @@ class SalaryRowInline(admin.TabularInline):
     model = models.SalaryRow
     formset = OrderedInlineFormSet
     extra = 0
+    show_change_link = True
     fields = (
         "position",
         "slug",
@@ -232,8 +369,26 @@ class SalaryTableAdmin(CareerItemAdmin):
     inlines = [SalaryRowInline]
 
 
+# Rows are edited in their table's page (and references in their source's); their own lists
+# give each its history, and recover a deleted one.
+@admin.register(models.SalaryRow)
+class SalaryRowAdmin(OrderedAdmin):
+    list_display = ("label", "as_stated", "table", "position")
+    list_filter = ("table__career", "table")
+    search_fields = ("label", "as_stated", "table__title")
+    list_select_related = ("table",)
+
+
+@admin.register(models.SourceReference)
+class SourceReferenceAdmin(OrderedAdmin):
+    list_display = ("url", "source", "position")
+    list_filter = ("source",)
+    search_fields = ("url",)
+    list_select_related = ("source",)
+
+
 @admin.register(models.ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(HistoryAdmin):
     list_display = ("date", "currency", "per_euro", "source")
     list_filter = ("currency", "date")
     search_fields = ("currency", "source")

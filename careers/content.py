@@ -15,12 +15,25 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 
 from . import models as content_models
-from .models import Career, ChecklistItem, Currency, ExchangeRate, Source, SourceReference
+from .models import (
+    Career,
+    ChecklistItem,
+    Currency,
+    ExchangeRate,
+    LoadedContent,
+    Source,
+    SourceReference,
+)
+
+# How the loader's changes are named in each item's history in the admin.
+LOADER_COMMENT = "load_content"
 
 
 class ContentError(Exception):
@@ -131,6 +144,8 @@ class Report:
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     retired: Counter = field(default_factory=Counter)
+    # Edits made in the database since the last load that this load overwrote (--force).
+    overwritten: list[Difference] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -156,6 +171,31 @@ def _label(model: type[models.Model]) -> str:
 # ---------------------------------------------------------------------------- values in files
 
 
+class ImpossibleDate(str):
+    """A value written as a date that no calendar has, e.g. 2023-13-45, kept as its text.
+
+    PyYAML fails on such a value while reading the file, where the item and the field it
+    belongs to are unknown; kept, it is refused where it is used, with both named.
+    """
+
+    reason = ""
+
+
+class _ContentYamlLoader(yaml.SafeLoader):
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            value = ImpossibleDate(self.construct_scalar(node))
+            value.reason = str(error)
+            return value
+
+
+_ContentYamlLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _ContentYamlLoader.construct_yaml_timestamp
+)
+
+
 def _to_python(model_field: models.Field, value: Any, where: str) -> Any:
     """Turn a YAML value into what the model field holds; absent means the field's default."""
     if value is None:
@@ -174,6 +214,10 @@ def _to_python(model_field: models.Field, value: Any, where: str) -> Any:
         except InvalidOperation:
             raise ContentError(where, f"{value!r} is not an amount", model_field.name) from None
     if isinstance(model_field, models.DateField):
+        if isinstance(value, ImpossibleDate):
+            raise ContentError(
+                where, f"{value} is not a date that exists ({value.reason})", model_field.name
+            )
         if not isinstance(value, datetime.date):
             raise ContentError(where, f"{value!r} is not a date (YYYY-MM-DD)", model_field.name)
         return value
@@ -187,6 +231,17 @@ def _to_python(model_field: models.Field, value: Any, where: str) -> Any:
         return value
     if not isinstance(value, str):
         raise ContentError(where, f"{value!r} is not text", model_field.name)
+    # Neither can be stored in PostgreSQL's text; YAML writes them as "\0" and "\ud800".
+    if "\x00" in value:
+        raise ContentError(where, "contains a NUL character (\\0)", model_field.name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ContentError(
+            where,
+            "contains a lone surrogate (\\ud800 to \\udfff), which is not text",
+            model_field.name,
+        ) from None
     return value
 
 
@@ -356,14 +411,16 @@ class Loader:
         # Checklist items first: a retired one leaves its section, which may be about to go; it
         # gets its section back from the files if its slug returns.
         for item in state.checklist.values():
-            if item.progress.exists():
+            try:
+                item.delete()
+            except ProtectedError:
+                # Something a visitor saved points to it: it is retired, never deleted.
                 if not item.retired:
                     self.report.retired[_label(ChecklistItem)] += 1
                 if not item.retired or item.section_id:
                     item.retired, item.section = True, None
                     item.save(update_fields=["retired", "section"])
             else:
-                item.delete()
                 self.report.deleted[_label(ChecklistItem)] += 1
         for obj in state.stale:
             if obj.pk is not None:
@@ -458,7 +515,7 @@ def read_rates(data: Any, where: str) -> list[ExchangeRate]:
 
 def read_yaml(path: Path, name: str) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_ContentYamlLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -472,11 +529,31 @@ def career_files(directory: Path) -> list[Path]:
     return sorted((directory / "careers").glob("*.yaml"))
 
 
-def load_content(directory: Path) -> Report:
-    """Load every content file; on any error nothing is changed and ContentError is raised."""
+def load_content(directory: Path, force: bool = False) -> Report:
+    """Load every content file; on any error nothing is changed and ContentError is raised.
+
+    An edit made in the database since the last load (in the admin) is never overwritten
+    unnoticed: if the files would undo one, EditsWouldBeLost is raised and nothing is changed,
+    unless ``force`` says to overwrite them (the report then lists what was overwritten).
+    """
     try:
         with transaction.atomic():
-            return _load_all(directory)
+            record = LoadedContent.objects.first()
+            recorded = record.files if record else {}
+            before = dumped()
+            with reversion.create_revision():
+                reversion.set_comment(LOADER_COMMENT + (" --force" if force else ""))
+                report = _load_all(directory)
+            after = dumped()
+            report.overwritten = undone_edits(recorded, before, after)
+            if report.overwritten and not force:
+                raise EditsWouldBeLost(report.overwritten, recorded=record is not None)
+            if record is None:
+                LoadedContent.objects.create(files=after)
+            elif after != recorded:
+                record.files = after
+                record.save()
+            return report
     except IntegrityError as error:
         raise ContentError(str(directory), f"the content breaks a database rule: {error}") from None
 
@@ -582,17 +659,164 @@ def dump_rates(rates: Iterable[ExchangeRate] | None = None) -> str:
     return to_yaml({"rates": list(days.values())})
 
 
+def dumped() -> dict[str, str]:
+    """The text of every content file as the database would write it, keyed by its path."""
+    texts = {"sources.yaml": dump_sources()}
+    for career in Career.objects.order_by("slug"):
+        texts[f"careers/{career.slug}.yaml"] = dump_career(career)
+    if ExchangeRate.objects.exists():
+        texts["rates.yaml"] = dump_rates()
+    return texts
+
+
 def dump_content(directory: Path) -> list[Path]:
     """Write the database's content to the files; returns the files whose text changed."""
-    outputs = {directory / "sources.yaml": dump_sources()}
-    for career in Career.objects.order_by("slug"):
-        outputs[directory / "careers" / f"{career.slug}.yaml"] = dump_career(career)
-    if ExchangeRate.objects.exists():
-        outputs[directory / "rates.yaml"] = dump_rates()
     written = []
-    for path, text in outputs.items():
+    for relative, text in dumped().items():
+        path = directory / relative
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+# ---------------------------------------------------------------- edits since the last load
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One value that differs between the database and the files; an empty field means the
+    item itself, there on one side and missing on the other."""
+
+    item: str
+    field: str
+    database: Any
+    files: Any
+
+    def line(self) -> str:
+        if not self.field:
+            return (
+                f"{self.item}: {_presence(self.database)} in the database, "
+                f"{_presence(self.files)} in the files"
+            )
+        return (
+            f"{self.item}: field '{self.field}': database {_shown(self.database)}, "
+            f"files {_shown(self.files)}"
+        )
+
+
+# The field that holds the order of a list, e.g. "order of steps".
+ORDER_OF = "order of "
+
+
+def _presence(value: Any) -> str:
+    return "absent" if value is None else "present"
+
+
+def _shown(value: Any, width: int = 60) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, tuple):
+        return f"[{', '.join(map(str, value))}]"
+    if isinstance(value, str):
+        return repr(value if len(value) <= width else value[: width - 1] + "…")
+    return str(value)
+
+
+class EditsWouldBeLost(Exception):
+    """Loading the files would undo changes made in the database since the last load."""
+
+    def __init__(self, edits: list[Difference], recorded: bool) -> None:
+        self.edits = edits
+        intro = (
+            "The content in the database was changed since the files were last loaded (in the "
+            "admin, for example), and loading these files would undo these changes:"
+            if recorded
+            else "This database has no record of an earlier load, so any difference from the "
+            "files may be an edit made in the admin; loading these files would change:"
+        )
+        super().__init__("\n".join([intro, *(f"  {edit.line()}" for edit in edits)]))
+
+
+def _flatten(data: dict[str, Any], item: str, values: dict[tuple[str, str], Any]) -> None:
+    """Each value of a file's item and of the items in its lists, keyed by (item, field).
+
+    Items in lists are named by their slug (rates by their date), the list's order is a value of
+    its own, and an item's presence is the value of its empty field.
+    """
+    values[item, ""] = True
+    for key, value in data.items():
+        if isinstance(value, list) and value and all(isinstance(entry, dict) for entry in value):
+            names = []
+            for entry in value:
+                name_key = "slug" if "slug" in entry else "date"
+                names.append(str(entry.get(name_key)))
+                fields = {k: v for k, v in entry.items() if k != name_key}
+                _flatten(fields, f"{item} > {key} '{names[-1]}'", values)
+            values[item, f"{ORDER_OF}{key}"] = tuple(names)
+        elif isinstance(value, dict):
+            for name, sub_value in value.items():
+                values[item, f"{key} {name}"] = sub_value
+        elif isinstance(value, list):
+            if value:
+                values[item, key] = tuple(value)
+        else:
+            values[item, key] = value
+
+
+def _reordered(
+    first: tuple[str, ...], second: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The stretch where two orders of a list differ, leaving out items one of them lacks (each
+    is listed on its own); empty when those are the only difference."""
+    common = set(first) & set(second)
+    first = tuple(name for name in first if name in common)
+    second = tuple(name for name in second if name in common)
+    if first == second:
+        return (), ()
+    pairs = list(zip(first, second, strict=True))
+    start = next(index for index, (a, b) in enumerate(pairs) if a != b)
+    end = len(pairs) - next(index for index, (a, b) in enumerate(reversed(pairs)) if a != b)
+    return first[start:end], second[start:end]
+
+
+def _values(texts: dict[str, str]) -> dict[tuple[str, str], Any]:
+    values: dict[tuple[str, str], Any] = {}
+    for path, text in texts.items():
+        _flatten(yaml.safe_load(text), path, values)
+    return values
+
+
+def undone_edits(
+    recorded: dict[str, str], before: dict[str, str], after: dict[str, str]
+) -> list[Difference]:
+    """The changes made in the database since the last load (``recorded``, in the dumped form
+    of the files) that this load (from ``before`` to ``after``) would undo.
+
+    A change counts when the database differs from the record and the load would change that
+    value again: to the files' value, whatever it is.
+    """
+    if before == recorded:
+        return []
+    was, now, loaded = _values(recorded), _values(before), _values(after)
+    edits = []
+    for key in dict.fromkeys([*now, *loaded, *was]):
+        database, files = now.get(key), loaded.get(key)
+        if database == was.get(key) or files == database:
+            continue
+        if key[1].startswith(ORDER_OF):
+            database, files = _reordered(database or (), files or ())
+            if not database:
+                continue
+        edits.append(Difference(*key, database=database, files=files))
+    # An item there on one side only is one line, not one per field of it and of its children.
+    whole = [edit.item for edit in edits if not edit.field]
+    return [
+        edit
+        for edit in edits
+        if not any(
+            edit.item.startswith(f"{item} > ") or (edit.item == item and edit.field)
+            for item in whole
+        )
+    ]

@@ -686,3 +686,20 @@ CITING_MODELS: dict[type[models.Model], str] = {
     Faq: "career",
     SalaryTable: "career",
 }
+
+
+class LoadedContent(models.Model):
+    """What the last load of the content files made of the database, written as the files are.
+
+    load_content compares it with the database to tell what staff changed since, so that loading
+    files never overwrites an edit made in the admin without saying so.
+    """
+
+    files = models.JSONField(help_text="Each content file's text, keyed by its path.")
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "loaded content"
+
+    def __str__(self) -> str:
+        return f"content loaded at {self.loaded_at:%Y-%m-%d %H:%M}"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "reversion",
     "careers",
     "progress",
     "accounts",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "progress.middleware.KeepVisitorProgressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -132,6 +134,10 @@ CACHES = {
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A visitor without an account keeps their progress in their session: it lasts a year (366 days,
+# so never less than a calendar year) from their last change or visit, renewed by
+# progress.middleware. Signed-in sessions last as long.
+SESSION_COOKIE_AGE = 366 * 24 * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

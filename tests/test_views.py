@@ -9,6 +9,7 @@ from django.utils.html import escape
 from careers.models import Career, ChecklistItem, Faq, Source, Step
 from careers.pages import CONTENT_VERSION_KEY, new_version
 from careers.views import server_error
+from progress.middleware import renew
 from progress.models import SESSION_OWNER, Progress
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ def visitor_with_progress(client, slugs_and_statuses: dict[str, str]) -> None:
     session = client.session
     session.save()
     session[SESSION_OWNER] = session.session_key
+    renew(session)  # as their last change did today
     session.save()
     for slug, status in slugs_and_statuses.items():
         item = ChecklistItem.objects.get(slug=slug)

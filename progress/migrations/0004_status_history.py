@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('careers', '0004_remove_content_revision'),
+        ('careers', '0005_remove_content_revision'),
         ('progress', '0003_owner_fields_shared_joined_notes_kept_whole'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

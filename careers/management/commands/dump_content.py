@@ -7,7 +7,10 @@ from careers.content import dump_content
 
 
 class Command(BaseCommand):
-    help = "Write the database's content (with admin edits) back into the content files."
+    help = (
+        "Write the database's content (with admin edits) back into the content files. Loading "
+        "the files afterwards keeps those edits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

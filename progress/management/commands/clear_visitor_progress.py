@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from progress.models import Goal, Progress
@@ -5,11 +8,14 @@ from progress.models import Goal, Progress
 
 class Command(BaseCommand):
     help = (
-        "Delete the progress and target dates of anonymous sessions that have ended. "
-        "Run it after clearsessions."
+        "Delete the sessions that have expired (as clearsessions does), then the progress and "
+        "target dates of visitors without an account whose session has ended. A session renewed "
+        "within SESSION_COOKIE_AGE keeps everything. Run it daily."
     )
 
     def handle(self, *args, **options) -> None:
+        # Only sessions whose expiry has passed go: each change or daily visit moved it on.
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         progress, _ = Progress.objects.abandoned().delete()
         goals, _ = Goal.objects.abandoned().delete()
         self.stdout.write(f"Deleted {progress} progress records and {goals} target dates.")

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('careers', '0003_ordered_positions_and_sections_kept_in_use'),
+        ('careers', '0004_loaded_content'),
     ]
 
     operations = [
