@@ -16,17 +16,22 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from careers.models import ChecklistItem
+from careers.models import Career, ChecklistItem
 from progress.models import NOTE_MAX_LENGTH, Goal, Progress, ShareLink, Status, merge_notes
 from roadmap_site import settings as production_settings
 from tests.conftest import PASSWORD
+from tests.factories import CareerFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def items(loaded) -> list[ChecklistItem]:
-    return list(ChecklistItem.objects.current().filter(kind="skill").order_by("position")[:4])
+def items(career) -> list[ChecklistItem]:
+    return list(career.checklist_items.order_by("position")[:4])
+
+
+def goal_url(career: Career) -> str:
+    return reverse("progress:goal", args=[career.slug])
 
 
 def mark(client: Client, item: ChecklistItem, status: str) -> None:
@@ -127,10 +132,8 @@ def test_signing_in_merges_the_session_into_the_account_by_the_rule(client, user
     assert not Progress.objects.filter(session_key=old_key).exists()
 
 
-def test_signing_in_moves_the_sessions_records_in_as_many_queries_for_two_items_as_for_ten(
-    user, loaded
-):
-    items = list(ChecklistItem.objects.current()[:10])
+def test_signing_in_moves_the_sessions_records_in_as_many_queries_for_two_items_as_for_ten(user):
+    items = SkillFactory.create_batch(10, career=CareerFactory())
 
     def queries_to_merge(count: int) -> int:
         client = Client()
@@ -147,9 +150,9 @@ def test_signing_in_moves_the_sessions_records_in_as_many_queries_for_two_items_
 
 
 def test_signing_in_brings_the_sessions_target_date_unless_the_account_has_one(
-    client, user, loaded
+    client, user, career
 ):
-    client.post(reverse("progress:goal", args=["backend-developer"]), {"target_date": "2099-01-01"})
+    client.post(goal_url(career), {"target_date": "2099-01-01"})
 
     sign_in(client)
 
@@ -157,10 +160,10 @@ def test_signing_in_brings_the_sessions_target_date_unless_the_account_has_one(
     assert str(Goal.objects.get().target_date) == "2099-01-01"
 
 
-def test_the_accounts_own_target_date_wins_over_the_sessions(client, user, loaded):
+def test_the_accounts_own_target_date_wins_over_the_sessions(client, user, career):
     account = Client()
     account.force_login(user)
-    url = reverse("progress:goal", args=["backend-developer"])
+    url = goal_url(career)
     account.post(url, {"target_date": "2098-06-01"})
     client.post(url, {"target_date": "2099-01-01"})
 
@@ -201,12 +204,12 @@ def goals_cannot_change_owner(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_sign_in_whose_target_dates_cannot_move_leaves_the_progress_in_the_session_too(
-    loaded, goals_cannot_change_owner, user
+    goals_cannot_change_owner, user
 ):
     client = Client(raise_request_exception=False)
-    item = ChecklistItem.objects.current().first()
+    item = SkillFactory()
     mark(client, item, "done")
-    client.post(reverse("progress:goal", args=["backend-developer"]), {"target_date": "2099-01-01"})
+    client.post(goal_url(item.career), {"target_date": "2099-01-01"})
     session_key = client.session.session_key
 
     response = sign_in(client)
@@ -229,15 +232,15 @@ def test_a_wrong_password_is_refused_with_a_message_and_merges_nothing(client, u
     assert not Progress.objects.filter(user=user).exists()
 
 
-def test_sign_in_goes_to_a_safe_next_page_only(client, user, loaded):
-    assert sign_in(client, next="/backend-developer/")["Location"] == "/backend-developer/"
+def test_sign_in_goes_to_a_safe_next_page_only(client, user):
+    assert sign_in(client, next="/sources/")["Location"] == "/sources/"
     client.logout()
     assert sign_in(client, next="https://evil.example/")["Location"] == reverse(
         "progress:dashboard"
     )
 
 
-def test_a_taken_username_is_refused_on_sign_up(client, user, loaded):
+def test_a_taken_username_is_refused_on_sign_up(client, user):
     response = client.post(
         reverse("accounts:signup"),
         {"username": "ada", "password1": PASSWORD, "password2": PASSWORD},
@@ -295,7 +298,7 @@ def test_a_joined_note_can_be_saved_again_and_shortened_but_not_lengthened(
 
 def test_a_joined_note_comes_back_whole_from_its_export(client, user, items, joined_note):
     exported = client.get(reverse("progress:export_json")).content
-    client.post(reverse("progress:reset", args=["backend-developer"]))
+    client.post(reverse("progress:reset", args=[items[0].career.slug]))
     assert not Progress.objects.filter(user=user).exists()
 
     file = SimpleUploadedFile("progress.json", exported, "application/json")
@@ -309,7 +312,7 @@ def test_a_joined_note_comes_back_whole_from_its_export(client, user, items, joi
 # Rate limit
 
 
-def test_five_failed_sign_ins_lock_the_username_out_with_a_429(client, user, loaded):
+def test_five_failed_sign_ins_lock_the_username_out_with_a_429(client, user):
     for _ in range(4):
         assert sign_in(client, password="wrong").status_code == HTTPStatus.BAD_REQUEST
 
@@ -322,7 +325,7 @@ def test_five_failed_sign_ins_lock_the_username_out_with_a_429(client, user, loa
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lockout_of_one_username_leaves_others_free(client, user, loaded):
+def test_a_lockout_of_one_username_leaves_others_free(client, user):
     User.objects.create_user("grace", "", PASSWORD)
     for _ in range(5):
         sign_in(client, password="wrong")
@@ -353,9 +356,7 @@ def sign_in_behind_the_proxy(client: Client, address: str, password: str):
     )
 
 
-def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(
-    user, loaded, trusted_proxies
-):
+def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(user, trusted_proxies):
     trusted_proxies(1)
     attacker, ada = Client(), Client()
     for _ in range(5):
@@ -368,9 +369,7 @@ def test_behind_one_trusted_proxy_failed_sign_ins_count_per_visitor_address(
     assert int(ada.session["_auth_user_id"]) == user.pk
 
 
-def test_behind_two_trusted_proxies_the_address_the_outer_one_saw_counts(
-    user, loaded, trusted_proxies
-):
+def test_behind_two_trusted_proxies_the_address_the_outer_one_saw_counts(user, trusted_proxies):
     trusted_proxies(2)
     for _ in range(5):
         sign_in_behind_the_proxy(Client(), "198.51.100.7, 10.0.0.1", "wrong")
@@ -382,7 +381,7 @@ def test_behind_two_trusted_proxies_the_address_the_outer_one_saw_counts(
 
 
 def test_behind_two_trusted_proxies_sign_ins_without_both_entries_share_one_count(
-    user, loaded, trusted_proxies
+    user, trusted_proxies
 ):
     trusted_proxies(2)
     for forwarded in ("", "not-an-address", "192.0.2.1", "192.0.2.2", "192.0.2.3"):
@@ -394,7 +393,7 @@ def test_behind_two_trusted_proxies_sign_ins_without_both_entries_share_one_coun
 
 
 def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_lockout(
-    user, loaded, trusted_proxies
+    user, trusted_proxies
 ):
     trusted_proxies(1)
     client = Client()
@@ -407,7 +406,7 @@ def test_behind_a_trusted_proxy_an_address_the_visitor_adds_does_not_escape_the_
 
 
 def test_behind_a_trusted_proxy_more_forwarded_entries_than_proxies_count_as_the_proxys_own(
-    user, loaded, trusted_proxies
+    user, trusted_proxies
 ):
     trusted_proxies(1)
     for number in range(5):
@@ -420,7 +419,7 @@ def test_behind_a_trusted_proxy_more_forwarded_entries_than_proxies_count_as_the
 
 @pytest.mark.parametrize("added", ['for=192.0.2.{}; by="x', 'for="192.0.2.{}";by="'])
 def test_behind_a_trusted_proxy_an_open_quote_cannot_hide_the_address_the_proxy_added(
-    user, loaded, trusted_proxies, added
+    user, trusted_proxies, added
 ):
     trusted_proxies(1)
     for number in range(5):
@@ -433,7 +432,7 @@ def test_behind_a_trusted_proxy_an_open_quote_cannot_hide_the_address_the_proxy_
 
 @pytest.mark.parametrize("forwarded", ["", "not-an-address", "198.51.100.7, , nonsense"])
 def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
-    user, loaded, trusted_proxies, forwarded
+    user, trusted_proxies, forwarded
 ):
     trusted_proxies(1)
     for _ in range(5):
@@ -444,7 +443,7 @@ def test_a_missing_or_garbled_forwarded_address_counts_as_the_proxys_own(
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, loaded, trusted_proxies):
+def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(user, trusted_proxies):
     trusted_proxies(0)
     for number in range(5):
         sign_in_behind_the_proxy(Client(), f"198.51.100.{number}", "wrong")
@@ -481,7 +480,7 @@ def test_a_username_longer_than_an_account_can_have_is_refused_and_changes_nothi
 # Sign out, password
 
 
-def test_signing_out_takes_a_post(client, user, loaded):
+def test_signing_out_takes_a_post(client, user):
     client.force_login(user)
 
     assert client.get(reverse("accounts:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
@@ -490,7 +489,7 @@ def test_signing_out_takes_a_post(client, user, loaded):
     assert "_auth_user_id" not in client.session
 
 
-def test_changing_the_password(client, user, loaded):
+def test_changing_the_password(client, user):
     client.force_login(user)
     new = "another-long-password-2"
 
@@ -504,7 +503,7 @@ def test_changing_the_password(client, user, loaded):
     assert user.check_password(new)
 
 
-def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, loaded):
+def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user):
     response = client.post(reverse("accounts:password_reset"), {"email": "ada@example.org"})
 
     assert response["Location"] == reverse("accounts:password_reset_done")
@@ -522,7 +521,7 @@ def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, user, lo
     assert user.check_password(new)
 
 
-def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, loaded):
+def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
 
     assert response["Location"] == reverse("accounts:password_reset_done")
@@ -532,7 +531,7 @@ def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same
 # Account page and deletion
 
 
-def test_account_pages_need_an_account(client, loaded):
+def test_account_pages_need_an_account(client):
     for name in ("account", "delete_account", "password_change"):
         response = client.get(reverse(f"accounts:{name}"))
         assert response.status_code == HTTPStatus.FOUND
@@ -545,7 +544,7 @@ def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
     client.force_login(user)
     mark(client, items[0], "done")
     write_note(client, items[1], "private")
-    client.post(reverse("progress:goal", args=["backend-developer"]), {"target_date": "2099-01-01"})
+    client.post(goal_url(items[0].career), {"target_date": "2099-01-01"})
     client.post(reverse("progress:share"), {"action": "create"})
     other = User.objects.create_user("grace", "", PASSWORD)
     Progress.objects.create(user=other, item=items[0], status="learning")
@@ -566,7 +565,7 @@ def test_deleting_the_account_needs_the_password_and_removes_progress_and_notes(
     assert client.get(response["Location"]).status_code == HTTPStatus.OK
 
 
-def test_the_account_page_links_to_everything_about_the_account(client, user, loaded):
+def test_the_account_page_links_to_everything_about_the_account(client, user):
     client.force_login(user)
 
     html = client.get(reverse("accounts:account")).content.decode()
@@ -603,11 +602,11 @@ def test_the_account_navigation_offers_sign_in_or_sign_out(rf, user):
         "account_deleted",
     ],
 )
-def test_public_account_pages_answer(client, loaded, name):
+def test_public_account_pages_answer(client, name):
     assert client.get(reverse(f"accounts:{name}")).status_code == HTTPStatus.OK
 
 
-def test_a_signed_in_visitor_skips_the_sign_in_and_sign_up_pages(client, user, loaded):
+def test_a_signed_in_visitor_skips_the_sign_in_and_sign_up_pages(client, user):
     client.force_login(user)
 
     assert client.get(reverse("accounts:login"))["Location"] == reverse("progress:dashboard")

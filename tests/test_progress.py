@@ -13,24 +13,32 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Goal, Owner, Progress, ShareLink, Status
 from progress.overlay import Overlay, Summary
+from tests.factories import (
+    ActionFactory,
+    RequirementFactory,
+    SkillFactory,
+    StepFactory,
+    StepSectionFactory,
+    TimelineFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def career(loaded) -> Career:
-    return Career.objects.get(slug="backend-developer")
+def in_order(career: Career) -> list[ChecklistItem]:
+    """Every current checklist item, in the order a learner takes them."""
+    return list(Roadmap.read(career.slug, ("steps", "checklist")).checklist)
 
 
 @pytest.fixture
 def roadmap(career) -> list[ChecklistItem]:
-    """Every current checklist item, in the order a learner takes them."""
-    return list(Roadmap.read(career.slug, ("steps", "checklist")).checklist)
+    return in_order(career)
 
 
 @pytest.fixture
@@ -40,7 +48,7 @@ def action(roadmap) -> ChecklistItem:
 
 @pytest.fixture
 def skill(career) -> ChecklistItem:
-    return ChecklistItem.objects.get(career=career, slug="programming-languages")
+    return career.checklist_items.filter(kind="skill").order_by("position").first()
 
 
 @pytest.fixture
@@ -82,9 +90,9 @@ def test_anonymous_visitor_gets_a_session_and_their_status_is_kept(client, actio
 
 
 def test_status_change_without_javascript_redirects_back_to_the_item_on_the_same_page(
-    client, action
+    client, career, action
 ):
-    page = reverse("careers:overview", args=["backend-developer"])
+    page = reverse("careers:overview", args=[career.slug])
     response = mark(client, action, "done", next=page + "?tab=1")
 
     assert response.status_code == HTTPStatus.FOUND
@@ -101,9 +109,9 @@ def test_status_change_ignores_a_next_address_off_the_site(client, action, next_
 
 
 def test_status_change_with_htmx_answers_the_control_and_the_summaries_out_of_band(
-    client, action, roadmap
+    client, career, action, roadmap
 ):
-    response = mark(client, action, "done", htmx=True, next="/backend-developer/")
+    response = mark(client, action, "done", htmx=True, next=f"/{career.slug}/")
 
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
@@ -115,7 +123,7 @@ def test_status_change_with_htmx_answers_the_control_and_the_summaries_out_of_ba
     assert f'id="step-counter-{step.slug}" hx-swap-oob="true">1 of {len(step_items)} done' in html
     assert 'id="overall-progress" hx-swap-oob="true"' in html
     assert f"1 of {len(roadmap)} items" in html
-    assert 'name="next" value="/backend-developer/"' in html
+    assert f'name="next" value="/{career.slug}/"' in html
     assert response["Vary"].count("HX-Request") == 1
 
 
@@ -152,7 +160,7 @@ def test_a_missing_status_is_refused(user_client, action):
     assert not Progress.objects.exists()
 
 
-def test_an_unknown_item_is_not_found(user_client, loaded):
+def test_an_unknown_item_is_not_found(user_client, career):
     response = mark(user_client, ChecklistItem(pk=999_999), "done")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
@@ -175,11 +183,11 @@ def test_status_changes_only_by_post(client, action):
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
-def test_each_visitor_sees_only_their_own_statuses(user_client, other_client, client, action, rf):
+def test_each_visitor_sees_only_their_own_statuses(user_client, other_client, client, action):
     mark(user_client, action, "done")
     mark(client, action, "learning")
 
-    page = reverse("progress:career", args=["backend-developer"])
+    page = reverse("progress:career", args=[action.career.slug])
     assert 'aria-pressed="true">Done' in user_client.get(page).content.decode()
     assert 'aria-pressed="true">Learning' in client.get(page).content.decode()
     other = other_client.get(page).content.decode()
@@ -203,7 +211,7 @@ def test_statuses_reads_the_owners_progress_in_one_query(
 def test_the_status_control_renders_without_queries(action, rf, django_assert_num_queries):
     from django.template import Context, Template
 
-    request = rf.get("/backend-developer/")
+    request = rf.get("/a-page/")
     request.user = AnonymousUser()
     template = Template("{% load progress %}{% csrf_token %}{% item_status item status %}")
     with django_assert_num_queries(0):
@@ -216,7 +224,7 @@ def test_the_status_control_renders_without_queries(action, rf, django_assert_nu
     assert [label for _, label in Status.choices] == [
         label for label in ("Not started", "Learning", "Done", "Skipped") if f">{label}<" in html
     ]
-    assert 'name="next" value="/backend-developer/"' in html
+    assert 'name="next" value="/a-page/"' in html
 
 
 # Summary
@@ -242,16 +250,27 @@ def test_the_overlay_counts_each_step_and_finds_the_next_item(career, roadmap):
     assert [g.title for g in overlay.groups][-2:] == ["Skills", "Requirements"]
 
 
-def test_roadmap_order_takes_steps_in_order_then_skills_then_requirements(roadmap):
+def test_roadmap_order_takes_steps_in_order_then_skills_then_requirements(career):
+    # Made last but placed first in each list, so that an order of making would show.
+    early_step = StepFactory(career=career, position=0)
+    early_action = ActionFactory(section=StepSectionFactory(step=early_step, position=0))
+    early_skill = SkillFactory(career=career, position=0)
+    early_requirement = RequirementFactory(career=career, position=0)
+
+    roadmap = in_order(career)
+
     kinds = [item.kind for item in roadmap]
     first_skill, first_requirement = kinds.index("skill"), kinds.index("requirement")
-    assert set(kinds[:first_skill]) <= {"action", "tip"}
+    assert set(kinds[:first_skill]) == {"action", "tip"}
     assert set(kinds[first_skill:first_requirement]) == {"skill"}
     assert set(kinds[first_requirement:]) == {"requirement"}
     steps = [
         (i.section.step.position, i.section.position, i.position) for i in roadmap[:first_skill]
     ]
     assert steps == sorted(steps)
+    assert roadmap[0] == early_action
+    assert roadmap[first_skill] == early_skill
+    assert roadmap[first_requirement] == early_requirement
 
 
 # Notes
@@ -322,7 +341,7 @@ def test_nobody_else_sees_my_note(user_client, other_client, client, skill):
         assert "my secret plan" not in visitor.get(reverse("progress:export_json")).content.decode()
 
 
-def test_the_note_page_of_an_unknown_item_is_not_found(client, loaded):
+def test_the_note_page_of_an_unknown_item_is_not_found(client, career):
     assert client.get(reverse("progress:item", args=[999_999])).status_code == HTTPStatus.NOT_FOUND
     response = client.post(note_url(ChecklistItem(pk=999_999)), {"note": "x"})
     assert response.status_code == HTTPStatus.NOT_FOUND
@@ -347,35 +366,35 @@ def test_the_dashboard_shows_each_started_career_with_its_bar_and_next_item(
     assert html.index(skill.title) < html.index(roadmap[0].title, html.index("Recent changes"))
 
 
-def test_an_anonymous_dashboard_invites_to_sign_up_and_lists_careers_to_start(client, loaded):
+def test_an_anonymous_dashboard_invites_to_sign_up_and_lists_careers_to_start(client, career):
     response = client.get(reverse("progress:dashboard"))
 
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "kept for this browser only" in html
     assert "You have not marked anything yet." in html
-    assert "Backend Developer" in html
+    assert f'<a href="/{career.slug}/">{career.title}</a>' in html
     assert "sessionid" not in response.cookies
 
 
-def test_next_up_moves_to_the_skills_when_every_step_item_is_finished(user_client, roadmap):
+def test_next_up_moves_to_the_skills_when_every_step_item_is_finished(user_client, career, roadmap):
     step_items = [item for item in roadmap if item.section_id]
     for item in step_items:
         mark(user_client, item, "done")
     mark(user_client, step_items[-1], "skipped")
 
-    html = user_client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+    html = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
 
     first_skill = roadmap[len(step_items)]
     assert f'Next up</h2>\n\n<p><a href="{first_skill.get_absolute_url()}">' in html
 
 
-def test_the_career_page_counts_items_per_status(user_client, roadmap):
+def test_the_career_page_counts_items_per_status(user_client, career, roadmap):
     mark(user_client, roadmap[0], "done")
     mark(user_client, roadmap[1], "learning")
     mark(user_client, roadmap[2], "learning")
 
-    html = user_client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+    html = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
 
     assert "Learning: <strong>2</strong>" in html
     assert "Done: <strong>1</strong>" in html
@@ -384,9 +403,9 @@ def test_the_career_page_counts_items_per_status(user_client, roadmap):
 
 
 def test_the_dashboard_reads_in_a_fixed_number_of_queries(
-    user_client, roadmap, django_assert_max_num_queries
+    user_client, career, roadmap, django_assert_max_num_queries
 ):
-    for item in roadmap[:10]:
+    for item in roadmap:
         mark(user_client, item, "done")
 
     with django_assert_max_num_queries(15):
@@ -394,10 +413,10 @@ def test_the_dashboard_reads_in_a_fixed_number_of_queries(
     assert response.status_code == HTTPStatus.OK
 
     with django_assert_max_num_queries(15):
-        user_client.get(reverse("progress:career", args=["backend-developer"]))
+        user_client.get(reverse("progress:career", args=[career.slug]))
 
 
-def test_an_unknown_career_page_is_not_found(user_client, loaded):
+def test_an_unknown_career_page_is_not_found(user_client, career):
     response = user_client.get(reverse("progress:career", args=["astronaut"]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
@@ -406,15 +425,19 @@ def test_an_unknown_career_page_is_not_found(user_client, loaded):
 # Target date
 
 
-def goal_url() -> str:
-    return reverse("progress:goal", args=["backend-developer"])
+def goal_url(career: Career) -> str:
+    return reverse("progress:goal", args=[career.slug])
 
 
 def test_a_target_date_shows_the_pace_needed_and_the_sources_timelines(
     user_client, user, roadmap, career
 ):
+    timelines = [
+        TimelineFactory(career=career, min_months=6, max_months=12),
+        TimelineFactory(career=career, min_months=6, max_months=24),
+    ]
     target = timezone.localdate() + timedelta(weeks=10)
-    response = user_client.post(goal_url(), {"target_date": target.isoformat()})
+    response = user_client.post(goal_url(career), {"target_date": target.isoformat()})
 
     assert response.status_code == HTTPStatus.FOUND
     assert Goal.objects.get(user=user).target_date == target
@@ -422,8 +445,10 @@ def test_a_target_date_shows_the_pace_needed_and_the_sources_timelines(
     pace = (Decimal(len(roadmap)) / 10).quantize(Decimal("0.1"))
     assert f"about <strong>{pace} items a week</strong>" in html
     assert f"({len(roadmap)} unfinished items, 10.0 weeks left)" in html
-    for timeline in career.timeline_set.all():
-        assert timeline.label in html
+    for label in ("6–12 months", "6 months to 2 years"):
+        assert f"<strong>{label}</strong>" in html
+    for timeline in timelines:
+        assert escape(timeline.note) in html
     assert "How long the sources say it takes" in html
 
 
@@ -443,23 +468,24 @@ def test_pace_rounds_up_and_stops_once_the_date_has_come(career):
         ("2030-02-30", "Enter a date as YYYY-MM-DD."),
     ],
 )
-def test_a_bad_target_date_is_refused_and_changes_nothing(user_client, loaded, value, message):
-    response = user_client.post(goal_url(), {"target_date": value})
+def test_a_bad_target_date_is_refused_and_changes_nothing(user_client, career, value, message):
+    response = user_client.post(goal_url(career), {"target_date": value})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
     assert not Goal.objects.exists()
 
 
-def test_an_empty_target_date_removes_the_goal(user_client, user, loaded):
-    user_client.post(goal_url(), {"target_date": "2099-01-01"})
-    user_client.post(goal_url(), {"target_date": ""})
+def test_an_empty_target_date_removes_the_goal(user_client, user, career):
+    user_client.post(goal_url(career), {"target_date": "2099-01-01"})
+    assert Goal.objects.filter(user=user).exists()
+    user_client.post(goal_url(career), {"target_date": ""})
 
     assert not Goal.objects.filter(user=user).exists()
 
 
-def test_an_anonymous_visitor_can_set_a_target_date(client, loaded):
-    client.post(goal_url(), {"target_date": "2099-01-01"})
+def test_an_anonymous_visitor_can_set_a_target_date(client, career):
+    client.post(goal_url(career), {"target_date": "2099-01-01"})
 
     assert Goal.objects.get().session_key == client.session.session_key
 
@@ -492,7 +518,7 @@ def test_export_lists_status_and_note_of_every_tracked_item(user_client, skill, 
     rows = {row["item"]: row for row in data["progress"]}
     assert rows[skill.slug]["status"] == "learning"
     assert rows[action.slug] | {"updated": None} == {
-        "career": "backend-developer",
+        "career": action.career.slug,
         "item": action.slug,
         "title": action.title,
         "status": "not-started",
@@ -511,16 +537,16 @@ def test_csv_export_has_the_same_rows(user_client, skill):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(r["career"], r["item"], r["status"], r["note"]) for r in rows] == [
-        ("backend-developer", skill.slug, "done", 'says "hi", twice\nline two')
+        (skill.career.slug, skill.slug, "done", 'says "hi", twice\nline two')
     ]
 
 
-def test_import_of_an_export_restores_statuses_and_notes(user_client, user, roadmap):
+def test_import_of_an_export_restores_statuses_and_notes(user_client, user, career, roadmap):
     mark(user_client, roadmap[0], "done")
     mark(user_client, roadmap[3], "skipped")
     user_client.post(note_url(roadmap[3]), {"note": "not for me"})
     saved = export(user_client)
-    user_client.post(reverse("progress:reset", args=["backend-developer"]))
+    user_client.post(reverse("progress:reset", args=[career.slug]))
     mark(user_client, roadmap[0], "learning")
     assert Progress.objects.filter(user=user).count() == 1
 
@@ -532,7 +558,7 @@ def test_import_of_an_export_restores_statuses_and_notes(user_client, user, road
 
 
 def valid_file(target: ChecklistItem, **changes) -> dict:
-    row = {"career": "backend-developer", "item": target.slug, "status": "done", "note": ""}
+    row = {"career": target.career.slug, "item": target.slug, "status": "done", "note": ""}
     return {"format": "roadmap-progress", "version": 1, "progress": [row | changes]}
 
 
@@ -576,17 +602,17 @@ def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"career": "astronaut"}, "no item “programming-languages” in a career “astronaut”"),
-        ({"item": "juggling"}, "no item “juggling” in a career “backend-developer”"),
+        ({"career": "astronaut"}, "no item “{item}” in a career “astronaut”"),
+        ({"item": "juggling"}, "no item “juggling” in a career “{career}”"),
         ({"status": "mastered"}, "unknown status “mastered”"),
         ({"note": 5}, "&quot;note&quot; must be text"),
         ({"note": "a\u0000b"}, "Entry 2: &quot;note&quot; may not contain a NUL character"),
         (
-            {"item": "programming\u0000languages"},
+            {"item": "{item}\u0000"},
             "Entry 2: &quot;item&quot; may not contain a NUL character",
         ),
         (
-            {"career": "backend\u0000", "status": "done\u0000"},
+            {"career": "{career}\u0000", "status": "done\u0000"},
             "Entry 2: &quot;career&quot;, &quot;status&quot; may not contain a NUL character",
         ),
     ],
@@ -594,6 +620,11 @@ def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
 def test_an_import_with_one_bad_entry_imports_nothing(
     user_client, skill, action, snapshot, changes, message
 ):
+    slugs = {"career": skill.career.slug, "item": skill.slug}
+    changes = {
+        key: value.format(**slugs) if isinstance(value, str) else value
+        for key, value in changes.items()
+    }
     data = valid_file(skill, **changes)
     data["progress"].insert(0, valid_file(action)["progress"][0])
     before = snapshot()
@@ -601,7 +632,7 @@ def test_an_import_with_one_bad_entry_imports_nothing(
     response = upload(user_client, json.dumps(data))
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert message in response.content.decode()
+    assert message.format(**slugs) in response.content.decode()
     assert snapshot() == before
 
 
@@ -637,7 +668,7 @@ def test_an_import_file_over_1_mb_is_refused(user_client, skill, snapshot):
     assert snapshot() == before
 
 
-def test_an_import_without_a_file_is_refused(user_client, loaded):
+def test_an_import_without_a_file_is_refused(user_client):
     response = user_client.post(reverse("progress:import"))
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -656,27 +687,29 @@ def test_an_anonymous_visitor_can_import(client, skill):
 
 
 def test_reset_asks_first_and_then_clears_only_my_progress_on_that_career(
-    user_client, other_client, user, roadmap
+    user_client, other_client, user, career, roadmap
 ):
     mark(user_client, roadmap[0], "done")
     mark(other_client, roadmap[0], "done")
-    url = reverse("progress:reset", args=["backend-developer"])
+    elsewhere = SkillFactory()
+    mark(user_client, elsewhere, "done")
+    url = reverse("progress:reset", args=[career.slug])
 
     confirm = user_client.get(url)
     assert "clears your status and your note on 1 item" in confirm.content.decode()
-    assert Progress.objects.count() == 2
+    assert Progress.objects.count() == 3
 
     response = user_client.post(url)
 
-    assert response["Location"] == reverse("progress:career", args=["backend-developer"])
-    assert not Progress.objects.filter(user=user).exists()
-    assert Progress.objects.count() == 1
+    assert response["Location"] == reverse("progress:career", args=[career.slug])
+    assert list(Progress.objects.filter(user=user).values_list("item", flat=True)) == [elsewhere.pk]
+    assert Progress.objects.count() == 2
 
 
 # Sharing
 
 
-def test_sharing_needs_an_account(client, loaded):
+def test_sharing_needs_an_account(client):
     response = client.get(reverse("progress:share"))
 
     assert response.status_code == HTTPStatus.FOUND
@@ -710,13 +743,13 @@ def test_a_shared_page_shows_statuses_but_never_notes_and_revoking_ends_it(
     assert client.get(link.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
 
 
-def test_a_guessed_share_address_is_not_found(client, loaded):
+def test_a_guessed_share_address_is_not_found(client):
     response = client.get(reverse("progress:shared", args=["guessed-token"]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_sharing_again_after_revoking_gives_a_new_address(user_client, user, loaded):
+def test_sharing_again_after_revoking_gives_a_new_address(user_client, user):
     user_client.post(reverse("progress:share"), {"action": "create"})
     first = ShareLink.objects.get(user=user).token
     user_client.post(reverse("progress:share"), {"action": "revoke"})
@@ -725,7 +758,7 @@ def test_sharing_again_after_revoking_gives_a_new_address(user_client, user, loa
     assert ShareLink.objects.get(user=user).token != first
 
 
-def test_an_unknown_share_action_is_refused(user_client, loaded):
+def test_an_unknown_share_action_is_refused(user_client):
     response = user_client.post(reverse("progress:share"), {"action": "publish"})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST

@@ -3,19 +3,21 @@
 import copy
 import io
 import json
+import shutil
 import threading
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 import yaml
-from django.contrib.auth.models import User
 from django.db import IntegrityError, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from careers.content import load_content
+from careers.content import dump_content, load_content
 from careers.models import ChecklistItem
 from progress.models import Owner, Progress
+from tests.factories import ProgressFactory, SkillFactory, UserFactory
 
 # Every status but the one a new record starts with, so that a lost write would show.
 POSTED = ["learning", "done", "skipped"]
@@ -26,28 +28,25 @@ def mark(client: Client, item: ChecklistItem, status: str):
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_record_for_the_same_account_and_item(loaded):
-    user = User.objects.create_user("ada")
-    item = ChecklistItem.objects.current().first()
-    Progress.objects.create(user=user, item=item, status="done")
+def test_the_database_refuses_a_second_record_for_the_same_account_and_item():
+    record = ProgressFactory(status="done")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Progress.objects.create(user=user, item=item, status="learning")
+        Progress.objects.create(user=record.user, item=record.item, status="learning")
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_record_for_the_same_session_and_item(loaded):
-    item = ChecklistItem.objects.current().first()
-    Progress.objects.create(session_key="k" * 32, item=item)
+def test_the_database_refuses_a_second_record_for_the_same_session_and_item():
+    record = ProgressFactory(for_session=True)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Progress.objects.create(session_key="k" * 32, item=item)
+        Progress.objects.create(session_key=record.session_key, item=record.item)
 
 
 @pytest.mark.django_db
-def test_saving_twice_for_an_owner_updates_the_one_record(loaded):
-    user = User.objects.create_user("ada")
-    item = ChecklistItem.objects.current().first()
+def test_saving_twice_for_an_owner_updates_the_one_record():
+    user = UserFactory()
+    item = SkillFactory()
 
     Progress.objects.save_for(Owner(user=user), item, status="learning")
     Progress.objects.save_for(Owner(user=user), item, note="later")
@@ -79,14 +78,14 @@ def run_concurrently(clients: list[Client], item: ChecklistItem) -> list[tuple[i
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("owner", ["account", "session"])
-def test_40_concurrent_status_changes_leave_one_record_and_no_error(loaded, owner):
-    item = ChecklistItem.objects.current().first()
+def test_40_concurrent_status_changes_leave_one_record_and_no_error(owner):
+    item = SkillFactory()
     first = Client(raise_request_exception=False)
     if owner == "account":
-        user = User.objects.create_user("ada")
+        user = UserFactory()
         first.force_login(user)
     else:
-        mark(first, ChecklistItem.objects.current().last(), "done")
+        mark(first, SkillFactory(career=item.career), "done")
     clients = [first]
     for _ in range(39):
         client = Client(raise_request_exception=False)
@@ -105,72 +104,88 @@ def test_40_concurrent_status_changes_leave_one_record_and_no_error(loaded, owne
 
 
 @pytest.fixture
-def without_api_skill(content_copy):
-    """The content files with the skill "api-development" taken out."""
-    path = content_copy / "careers" / "backend-developer.yaml"
+def skill(career) -> ChecklistItem:
+    return career.checklist_items.filter(kind="skill").order_by("position").first()
+
+
+@pytest.fixture
+def as_built(career, tmp_path) -> Path:
+    """The content files of the career as the test built it."""
+    directory = tmp_path / "as-built"
+    dump_content(directory)
+    return directory
+
+
+@pytest.fixture
+def without_skill(as_built, career, skill, tmp_path) -> Path:
+    """The same files with the skill `skill` taken out."""
+    directory = tmp_path / "without-skill"
+    shutil.copytree(as_built, directory)
+    path = directory / "careers" / f"{career.slug}.yaml"
     data = yaml.safe_load(path.read_text())
-    kept = [skill for skill in data["skills"] if skill["slug"] != "api-development"]
+    kept = [entry for entry in data["skills"] if entry["slug"] != skill.slug]
     assert len(kept) == len(data["skills"]) - 1
     data["skills"] = kept
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    return content_copy
+    return directory
 
 
 @pytest.mark.django_db
 def test_progress_survives_a_reload_that_removes_its_item(
-    loaded, without_api_skill, content_dir, client
+    career, skill, as_built, without_skill, client
 ):
-    client.force_login(User.objects.create_user("ada"))
-    api = ChecklistItem.objects.get(slug="api-development")
-    other = ChecklistItem.objects.get(slug="programming-languages")
-    mark(client, api, "done")
+    client.force_login(UserFactory())
+    other = career.checklist_items.filter(kind="skill").exclude(pk=skill.pk).first()
+    mark(client, skill, "done")
     mark(client, other, "learning")
-    client.post(reverse("progress:note", args=[api.pk]), {"note": "REST and GraphQL"})
+    client.post(reverse("progress:note", args=[skill.pk]), {"note": "REST and GraphQL"})
 
-    load_content(without_api_skill)
+    load_content(without_skill)
 
-    api.refresh_from_db()
-    assert api.retired
+    skill.refresh_from_db()
+    assert skill.retired
     assert set(Progress.objects.values_list("item__slug", "status", "note")) == {
-        ("api-development", "done", "REST and GraphQL"),
-        ("programming-languages", "learning", ""),
+        (skill.slug, "done", "REST and GraphQL"),
+        (other.slug, "learning", ""),
     }
-    page = client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+    page = client.get(reverse("progress:career", args=[career.slug])).content.decode()
     assert "No longer on the roadmap" in page
-    assert "API Development</a> (retired): Done; your note: REST and GraphQL" in page
+    assert f"{skill.title}</a> (retired): Done; your note: REST and GraphQL" in page
     dashboard = client.get(reverse("progress:dashboard")).content.decode()
     assert "1 item you tracked is no longer on the roadmap (retired)" in dashboard
     exported = json.loads(client.get(reverse("progress:export_json")).content)["progress"]
     assert {row["item"]: row["retired"] for row in exported} == {
-        "api-development": True,
-        "programming-languages": False,
+        skill.slug: True,
+        other.slug: False,
     }
-    assert mark(client, api, "learning").status_code == HTTPStatus.NOT_FOUND
+    assert mark(client, skill, "learning").status_code == HTTPStatus.NOT_FOUND
 
-    load_content(content_dir)
+    load_content(as_built)
 
-    api.refresh_from_db()
-    assert not api.retired
-    assert Progress.objects.get(item=api).status == "done"
+    skill.refresh_from_db()
+    assert not skill.retired
+    assert Progress.objects.get(item=skill).status == "done"
 
 
 @pytest.mark.django_db
-def test_a_retired_item_is_left_out_of_the_summary(loaded, without_api_skill, client):
-    client.force_login(User.objects.create_user("ada"))
-    mark(client, ChecklistItem.objects.get(slug="api-development"), "done")
+def test_a_retired_item_is_left_out_of_the_summary(career, skill, without_skill, client):
+    client.force_login(UserFactory())
+    mark(client, skill, "done")
     total = ChecklistItem.objects.current().count()
+    page = client.get(reverse("progress:career", args=[career.slug])).content.decode()
+    assert f"1 of {total} items" in page
 
-    load_content(without_api_skill)
+    load_content(without_skill)
 
-    page = client.get(reverse("progress:career", args=["backend-developer"])).content.decode()
+    page = client.get(reverse("progress:career", args=[career.slug])).content.decode()
     assert f"0 of {total - 1} items" in page
 
 
 @pytest.mark.django_db
-def test_an_export_with_a_retired_item_imports_back(loaded, without_api_skill, client):
-    client.force_login(User.objects.create_user("ada"))
-    mark(client, ChecklistItem.objects.get(slug="api-development"), "learning")
-    load_content(without_api_skill)
+def test_an_export_with_a_retired_item_imports_back(skill, without_skill, client):
+    client.force_login(UserFactory())
+    mark(client, skill, "learning")
+    load_content(without_skill)
     exported = client.get(reverse("progress:export_json")).content
     Progress.objects.all().delete()
 
@@ -187,12 +202,12 @@ def _upload(content: bytes):
 
 
 @pytest.mark.django_db
-def test_clearing_ended_sessions_removes_only_their_progress(loaded, client):
+def test_clearing_ended_sessions_removes_only_their_progress(client):
     from django.contrib.sessions.models import Session
     from django.core.management import call_command
 
-    item = ChecklistItem.objects.current().first()
-    user = User.objects.create_user("ada")
+    item = SkillFactory()
+    user = UserFactory()
     Progress.objects.create(user=user, item=item, status="done")
     mark(client, item, "learning")
     Progress.objects.create(session_key="ended-session-key", item=item, status="done")

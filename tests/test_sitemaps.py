@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
-from careers.models import Career, Step
+from tests.factories import CareerFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,31 +15,39 @@ def locations(client) -> list[str]:
     return re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
 
 
-def test_the_sitemap_lists_every_public_page(client, loaded):
-    paths = [url.removeprefix("http://testserver") for url in locations(client)]
+def paths(client) -> list[str]:
+    return [url.removeprefix("http://testserver") for url in locations(client)]
+
+
+def test_the_sitemap_lists_every_public_page_of_every_career(client, career):
+    other = CareerFactory()
+    other_step = StepFactory(career=other)
     expected = {"/", "/sources/", "/search/"}
-    for career in Career.objects.all():
-        expected |= {
-            f"/{career.slug}/{page}" for page in ("", "skills/", "salaries/", "faqs/", "market/")
-        }
-    expected |= {f"/backend-developer/steps/{step.slug}/" for step in Step.objects.all()}
-    assert set(paths) == expected
-    assert len(paths) == len(expected)
+    for slug in (career.slug, other.slug):
+        expected |= {f"/{slug}/{page}" for page in ("", "skills/", "salaries/", "faqs/", "market/")}
+    expected |= {f"/{career.slug}/steps/{step.slug}/" for step in career.step_set.all()}
+    expected.add(f"/{other.slug}/steps/{other_step.slug}/")
+
+    listed = paths(client)
+
+    assert len(expected) == 3 + 2 * 5 + 3
+    assert set(listed) == expected
+    assert len(listed) == len(expected)
 
 
-def test_every_page_in_the_sitemap_answers(client, loaded):
+def test_every_page_in_the_sitemap_answers(client, career):
     for url in locations(client):
         assert client.get(url).status_code == HTTPStatus.OK, url
 
 
-def test_a_new_step_appears_in_the_sitemap(client, loaded):
-    career = Career.objects.get()
-    Step.objects.create(
-        career=career, slug="keep-learning", position=9, title="Keep learning", summary="…"
-    )
-    assert "http://testserver/backend-developer/steps/keep-learning/" in locations(client)
+def test_a_new_step_appears_in_the_sitemap(client, career):
+    before = paths(client)
+    step = StepFactory(career=career)
+
+    address = f"/{career.slug}/steps/{step.slug}/"
+    assert address not in before
+    assert address in paths(client)
 
 
 def test_an_empty_site_has_only_its_own_pages(client, db):
-    paths = [url.removeprefix("http://testserver") for url in locations(client)]
-    assert sorted(paths) == ["/", "/search/", "/sources/"]
+    assert sorted(paths(client)) == ["/", "/search/", "/sources/"]
