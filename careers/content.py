@@ -31,6 +31,7 @@ from .models import (
     Source,
     SourceReference,
 )
+from .signals import items_merged
 
 # How the loader's changes are named in each item's history in the admin.
 LOADER_COMMENT = "load_content"
@@ -81,8 +82,10 @@ CAREER_LISTS: dict[str, Node] = {
             )
         },
     ),
-    "skills": _item_node(ChecklistItem, "title", "body", fixed={"kind": "skill"}),
-    "requirements": _item_node(ChecklistItem, "title", "body", fixed={"kind": "requirement"}),
+    "skills": _item_node(ChecklistItem, "title", "body", "merged_from", fixed={"kind": "skill"}),
+    "requirements": _item_node(
+        ChecklistItem, "title", "body", "merged_from", fixed={"kind": "requirement"}
+    ),
     "duties": _item_node(content_models.Duty, "title", "body"),
     "benefits": _item_node(content_models.Benefit, "title", "body"),
     "trends": _item_node(content_models.Trend, "title", "body"),
@@ -120,7 +123,16 @@ CAREER_LISTS: dict[str, Node] = {
         },
     ),
 }
-CAREER_FIELDS = ("title", "position", "tagline", "introduction", "who_can_become", "steps_note")
+CAREER_FIELDS = (
+    "title",
+    "position",
+    "tagline",
+    "introduction",
+    "who_can_become",
+    "steps_note",
+    "learning_after",
+    "learning_note",
+)
 CAREER_KEYS = ("slug", *CAREER_FIELDS, "sources", *CAREER_LISTS)
 SOURCE_FIELDS = ("title", "publisher", "author", "published", "date_label", "file_name", "notes")
 SOURCE_KEYS = ("slug", *SOURCE_FIELDS, "references")
@@ -408,6 +420,7 @@ class Loader:
         state = CareerState(career, {item.slug: item for item in career.checklist_items.all()})
         for key, node in CAREER_LISTS.items():
             self.sync_list(node, career, data.get(key), f"{where} > {key}", state)
+        self.merge_items(career, state)
         # Checklist items first: a retired one leaves its section, which may be about to go; it
         # gets its section back from the files if its slug returns.
         for item in state.checklist.values():
@@ -426,6 +439,18 @@ class Loader:
             if obj.pk is not None:
                 self.report.deleted[_label(type(obj))] += 1
                 obj.delete()
+
+    def merge_items(self, career: Career, state: CareerState) -> None:
+        """Items the files merged into another (its merged_from) hand over what visitors saved
+        on them (items_merged); left without it, they are deleted below."""
+        for item in ChecklistItem.objects.filter(career=career, retired=False).exclude(
+            merged_from=""
+        ):
+            for slug in item.merged_from.split():
+                merged = state.checklist.get(slug)
+                if merged is not None and merged.pk != item.pk:
+                    items_merged.send(sender=ChecklistItem, merged=merged, into=item)
+                    self.report.updated["merged checklist items"] += 1
 
     def load_sources(self, data: Any, where: str) -> None:
         if not isinstance(data, dict) or set(data) != {"sources"}:
@@ -548,11 +573,7 @@ def load_content(directory: Path, force: bool = False) -> Report:
             report.overwritten = undone_edits(recorded, before, after)
             if report.overwritten and not force:
                 raise EditsWouldBeLost(report.overwritten, recorded=record is not None)
-            if record is None:
-                LoadedContent.objects.create(files=after)
-            elif after != recorded:
-                record.files = after
-                record.save()
+            _record(after)
             return report
     except IntegrityError as error:
         raise ContentError(str(directory), f"the content breaks a database rule: {error}") from None
@@ -669,10 +690,23 @@ def dumped() -> dict[str, str]:
     return texts
 
 
+def _record(files: dict[str, str]) -> None:
+    """Remember the files as matching the database: edits are told apart from them from now."""
+    record = LoadedContent.objects.first()
+    if record is None:
+        LoadedContent.objects.create(files=files)
+    elif record.files != files:
+        record.files = files
+        record.save()
+
+
 def dump_content(directory: Path) -> list[Path]:
-    """Write the database's content to the files; returns the files whose text changed."""
+    """Write the database's content to the files, which then match it as a load would leave it;
+    returns the files whose text changed."""
     written = []
-    for relative, text in dumped().items():
+    files = dumped()
+    _record(files)
+    for relative, text in files.items():
         path = directory / relative
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

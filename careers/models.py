@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -165,6 +165,14 @@ class Career(models.Model):
     steps_note = models.TextField(
         blank=True,
         help_text="Anything a reader should know about the steps as the sources give them.",
+    )
+    learning_after = models.SlugField(
+        blank=True,
+        help_text="The step after which a learner works through the skills and requirements "
+        "(the learning stage); empty puts the learning stage after the last step.",
+    )
+    learning_note = models.TextField(
+        blank=True, help_text="What a reader should know about the learning stage."
     )
     sources = models.ManyToManyField(Source, related_name="careers")
 
@@ -330,6 +338,15 @@ class ChecklistItem(Ordered):
         default=False,
         help_text="No longer on the roadmap, but kept because visitors' progress points to it.",
     )
+    merged_from = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[-a-z0-9_]+( [-a-z0-9_]+)*$", "Slugs separated by single spaces.")
+        ],
+        help_text="Slugs of items merged into this one, separated by spaces: visitors' progress "
+        "on them moves here, and old links and exports still find it.",
+    )
     sources = models.ManyToManyField(Source, related_name="checklist_items")
 
     objects = ChecklistItemQuerySet.as_manager()
@@ -385,6 +402,11 @@ class ChecklistItem(Ordered):
     @property
     def anchor(self) -> str:
         return f"item-{self.slug}"
+
+    @property
+    def old_anchors(self) -> list[str]:
+        """The anchors of the items merged into this one, so that links to them still land."""
+        return [f"item-{slug}" for slug in self.merged_from.split()]
 
     def get_absolute_url(self) -> str:
         if self.section_id:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 
-from .models import Career, ChecklistItem, Source, Step, StepSection, Tool
+from .models import Career, ChecklistItem, Faq, Source, Step, StepSection, Tool
 
 # The parts a page can ask for, each the prefetch that reads it onto the career.
 PARTS = {
@@ -46,6 +47,48 @@ PARTS = {
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One stretch of the road a learner walks: a step of the documents, or the learning stage
+    (the skills and requirements), which comes after the step the career names."""
+
+    slug: str
+    title: str
+    url: str
+    items: tuple[ChecklistItem, ...]
+    step: Step | None = None
+    number: int | None = None
+
+    @property
+    def is_learning(self) -> bool:
+        return self.step is None
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question with every document's answer to it: two documents asking the same question
+    give a small comparison, not a duplicate."""
+
+    question: str
+    answers: tuple[Faq, ...]
+
+    @property
+    def anchor(self) -> str:
+        return self.answers[0].anchor
+
+    @property
+    def old_anchors(self) -> list[str]:
+        return [faq.anchor for faq in self.answers[1:]]
+
+    @property
+    def reconstructed(self) -> bool:
+        return any(faq.question_reconstructed for faq in self.answers)
+
+    def matches(self, words: list[str]) -> bool:
+        text = " ".join([self.question, *(faq.answer for faq in self.answers)]).lower()
+        return all(word in text for word in words)
+
+
+@dataclass(frozen=True)
 class Roadmap:
     """One career and the parts of its content a page shows; a part not read is empty."""
 
@@ -61,7 +104,9 @@ class Roadmap:
     facts: tuple = ()
     timelines: tuple = ()
     faqs: tuple = ()
-    # Every checklist item read, in the order a learner takes them.
+    questions: tuple[Question, ...] = ()
+    # The road in the order a learner walks it, and every checklist item read in that order.
+    stages: tuple[Stage, ...] = field(default=(), repr=False)
     checklist: tuple[ChecklistItem, ...] = field(default=(), repr=False)
 
     @classmethod
@@ -92,7 +137,11 @@ class Roadmap:
         tools: dict[str, list[Tool]] = defaultdict(list)
         for tool in with_citations(found.get("tools", ())):
             tools[tool.get_category_display()].append(tool)
-        in_steps = tuple(i for s in steps for section in s.section_list for i in section.checklist)
+        faqs = with_citations(found.get("faqs", ()))
+        by_question: dict[str, list[Faq]] = defaultdict(list)
+        for faq in faqs:
+            by_question[faq.question].append(faq)
+        stages = _stages(career, steps, skills + requirements, "checklist" in parts)
         return cls(
             career=career,
             cited=cited.get(("career", career.pk), ()),
@@ -105,9 +154,44 @@ class Roadmap:
             tools=tuple((category, tuple(group)) for category, group in tools.items()),
             facts=with_citations(found.get("facts", ())),
             timelines=with_citations(found.get("timelines", ())),
-            faqs=with_citations(found.get("faqs", ())),
-            checklist=in_steps + skills + requirements,
+            faqs=faqs,
+            questions=tuple(Question(q, tuple(answers)) for q, answers in by_question.items()),
+            stages=stages,
+            checklist=tuple(item for stage in stages for item in stage.items),
         )
 
     def step_items(self, step: Step) -> tuple[ChecklistItem, ...]:
         return tuple(item for section in step.section_list for item in section.checklist)
+
+    def neighbours(self, slug: str) -> tuple[Stage | None, Stage | None]:
+        """The stages before and after the one with this slug."""
+        slugs = [stage.slug for stage in self.stages]
+        at = slugs.index(slug)
+        return (
+            self.stages[at - 1] if at else None,
+            self.stages[at + 1] if at + 1 < len(self.stages) else None,
+        )
+
+
+LEARNING = "learning-stage"
+
+
+def _stages(career: Career, steps, learning_items, with_learning: bool) -> tuple[Stage, ...]:
+    stages = [
+        Stage(
+            step.slug,
+            step.title,
+            step.get_absolute_url(),
+            tuple(item for section in step.section_list for item in section.checklist),
+            step,
+            number,
+        )
+        for number, step in enumerate(steps, start=1)
+    ]
+    if with_learning:
+        after = next(
+            (n for n, s in enumerate(stages, 1) if s.slug == career.learning_after), len(stages)
+        )
+        url = reverse("careers:skills", args=[career.slug])
+        stages.insert(after, Stage(LEARNING, "Learn the skills", url, tuple(learning_items)))
+    return tuple(stages)

@@ -18,9 +18,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .models import Career, Faq, Source
+from .models import Career, Source
 from .pages import cached_page
-from .roadmap import Roadmap
+from .roadmap import LEARNING, Roadmap
 from .search import MAX_QUERY_LENGTH, citing_items
 from .search import search as run_search
 
@@ -56,23 +56,22 @@ def overview(request: HttpRequest, career_slug: str) -> TemplateResponse:
 @require_GET
 @cached_page
 def step(request: HttpRequest, career_slug: str, step_slug: str) -> TemplateResponse:
-    roadmap = Roadmap.read(career_slug, ("steps",))
-    steps = roadmap.steps
-    position = next((n for n, step in enumerate(steps) if step.slug == step_slug), None)
-    if position is None:
+    roadmap = Roadmap.read(career_slug, ("steps", "checklist"))
+    stage = next((s for s in roadmap.stages if s.step and s.slug == step_slug), None)
+    if stage is None:
         raise Http404("No step with that name.")
-    current = steps[position]
+    previous, following = roadmap.neighbours(stage.slug)
     return _career_page(
         request,
         "careers/step.html",
         roadmap,
         page="steps",
-        title=f"Step {position + 1}: {current.title} · {roadmap.career.title}",
-        description=current.summary,
-        step=current,
-        number=position + 1,
-        previous=steps[position - 1] if position else None,
-        next=steps[position + 1] if position + 1 < len(steps) else None,
+        title=f"Step {stage.number}: {stage.title} · {roadmap.career.title}",
+        description=stage.step.summary,
+        stage=stage,
+        step=stage.step,
+        previous=previous,
+        next=following,
     )
 
 
@@ -81,13 +80,17 @@ def step(request: HttpRequest, career_slug: str, step_slug: str) -> TemplateResp
 def skills(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("steps", "checklist"))
     title = roadmap.career.title
+    previous, following = roadmap.neighbours(LEARNING)
     return _career_page(
         request,
         "careers/skills.html",
         roadmap,
         page="skills",
-        title=f"Skills and requirements · {title}",
+        title=f"Learn the skills · {title}",
         description=f"The skills and requirements to become a {title}, as a checklist.",
+        stage=roadmap.stages[[s.slug for s in roadmap.stages].index(LEARNING)],
+        previous=previous,
+        next=following,
     )
 
 
@@ -98,11 +101,6 @@ def _query_problem(query: str, what: str) -> str:
     if "\x00" in query:
         return f"{what} contains a null character, which cannot be searched for."
     return ""
-
-
-def _faq_matches(faq: Faq, words: list[str]) -> bool:
-    text = f"{faq.question} {faq.answer}".lower()
-    return all(word in text for word in words)
 
 
 @require_GET
@@ -121,10 +119,10 @@ def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
         title=f"Questions and answers · {title}",
         description=f"Common questions about becoming a {title}, with each source's answer.",
         query=query,
-        faqs=[faq for faq in roadmap.faqs if _faq_matches(faq, words)],
+        questions=[question for question in roadmap.questions if question.matches(words)],
         filtered=bool(words),
         error=problem,
-        reconstructed=any(faq.question_reconstructed for faq in roadmap.faqs),
+        reconstructed=any(question.reconstructed for question in roadmap.questions),
     )
     if problem:
         response.status_code = HTTPStatus.BAD_REQUEST

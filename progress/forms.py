@@ -2,11 +2,12 @@ import json
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from careers.models import ChecklistItem
 
-from .models import NOTE_MAX_LENGTH, Status
+from .models import NOTE_MAX_LENGTH, Status, merge_notes
 
 IMPORT_MAX_BYTES = 1024 * 1024
 EXPORT_FORMAT = "roadmap-progress"
@@ -142,25 +143,39 @@ def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
             problems.append(f'{where} ({career}/{item}): "note" must be text.')
         wanted.append((number, career, item, status, note if isinstance(note, str) else ""))
 
-    items = {
-        (found.career.slug, found.slug): found
-        for found in ChecklistItem.objects.select_related("career").filter(
-            slug__in={item for _, _, item, _, _ in wanted}
-        )
-    }
-    rows, seen = [], set()
+    slugs = {item for _, _, item, _, _ in wanted}
+    items = {}
+    # Items merged into another are found under their old slugs too, so old exports import.
+    for found in ChecklistItem.objects.select_related("career").filter(
+        Q(slug__in=slugs) | ~Q(merged_from="")
+    ):
+        for slug in (found.slug, *found.merged_from.split()):
+            items.setdefault((found.career.slug, slug), found)
+    rows: dict[int, tuple] = {}
+    named: dict[int, str] = {}
     for number, career, item, status, note in wanted:
         found = items.get((career, item))
         if found is None:
             problems.append(f"Entry {number}: no item “{item}” in a career “{career}”.")
-        elif found.pk in seen:
+        elif named.get(found.pk) == item:
             problems.append(f"Entry {number}: {career}/{item} appears more than once.")
+        elif found.pk in rows:
+            # Two items of the file were merged into one since: the merge rule joins them (an
+            # unknown status is already a problem, which stops the import).
+            _, other_status, other_note = rows[found.pk]
+            if {status, other_status} - set(Status.values):
+                continue
+            rows[found.pk] = (
+                found,
+                Status.further(other_status, status),
+                merge_notes(other_note, note),
+            )
         else:
-            seen.add(found.pk)
-            rows.append((found, status, note))
+            named[found.pk] = item
+            rows[found.pk] = (found, status, note)
     if problems:
         shown = problems[:10]
         if len(problems) > 10:
             shown.append(f"… and {len(problems) - 10} more problems.")
         raise forms.ValidationError([*shown, "Nothing was imported."])
-    return rows
+    return list(rows.values())

@@ -183,6 +183,25 @@ class ProgressQuerySet(OwnedQuerySet):
                 user=user, session_key=""
             )
 
+    def merge_item_into(self, merged: ChecklistItem, into: ChecklistItem) -> None:
+        """Move every owner's record and history on `merged` to `into`, by the merge rule where
+        an owner has both: the further-along status wins, both notes are kept."""
+        with transaction.atomic():
+            for theirs in self.select_for_update().filter(item=merged):
+                mine = self.select_for_update().filter(
+                    item=into, user_id=theirs.user_id, session_key=theirs.session_key
+                )
+                mine = mine.first()
+                if mine is None:
+                    theirs.item = into
+                    theirs.save(update_fields=["item"])
+                    continue
+                mine.status = Status.further(mine.status, theirs.status)
+                mine.note = merge_notes(mine.note, theirs.note)
+                mine.save(update_fields=["status", "note"])
+                theirs.delete()
+            StatusChange.objects.filter(item=merged).update(item=into)
+
     def clear(self) -> int:
         """Delete these records, noting in their owners' history each status that goes back to
         not started."""

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from careers.models import ChecklistItem, Step
-from careers.roadmap import Roadmap
+from careers.roadmap import Roadmap, Stage
 
 from .chart import ProgressChart, draw, weekly_done
 from .models import Goal, Owner, Progress, Status, StatusChange
@@ -57,13 +57,23 @@ class Summary:
 
 @dataclass(frozen=True)
 class Group:
-    """Checklist items under one heading: a step, the skills or the requirements."""
+    """One stage of the road with its items' statuses."""
 
-    title: str
-    slug: str
+    stage: Stage
     entries: tuple[tuple[ChecklistItem, Status], ...]
     summary: Summary
-    step: Step | None = None
+
+    @property
+    def title(self) -> str:
+        return f"Step {self.stage.number}: {self.stage.title}" if self.step else self.stage.title
+
+    @property
+    def slug(self) -> str:
+        return self.stage.slug
+
+    @property
+    def step(self) -> Step | None:
+        return self.stage.step
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,8 @@ class Overlay:
     roadmap: Roadmap
     statuses: dict[int, Status]
     summary: Summary
-    by_step: dict[int, Summary]
+    # Each stage's summary, by the stage's slug (a step's own slug).
+    by_stage: dict[str, Summary]
     groups: tuple[Group, ...]
     next_up: ChecklistItem | None
 
@@ -82,21 +93,15 @@ class Overlay:
             item.pk: Status(saved.get(item.pk, Status.NOT_STARTED)) for item in roadmap.checklist
         }
 
-        def group(title: str, slug: str, items, step: Step | None = None) -> Group:
-            entries = tuple((item, statuses[item.pk]) for item in items)
-            return Group(title, slug, entries, Summary.of(s for _, s in entries), step)
-
-        groups = [
-            group(str(step), step.slug, roadmap.step_items(step), step) for step in roadmap.steps
-        ]
-        for title, items in (("Skills", roadmap.skills), ("Requirements", roadmap.requirements)):
-            if items:
-                groups.append(group(title, title.lower(), items))
+        groups = []
+        for stage in roadmap.stages:
+            entries = tuple((item, statuses[item.pk]) for item in stage.items)
+            groups.append(Group(stage, entries, Summary.of(s for _, s in entries)))
         return cls(
             roadmap=roadmap,
             statuses=statuses,
             summary=Summary.of(statuses.values()),
-            by_step={group.step.pk: group.summary for group in groups if group.step},
+            by_stage={group.slug: group.summary for group in groups},
             groups=tuple(groups),
             next_up=next((i for i in roadmap.checklist if statuses[i.pk].unfinished), None),
         )

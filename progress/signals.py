@@ -7,6 +7,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from careers.models import ChecklistItem
+from careers.signals import items_merged
+
 from .models import SESSION_OWNER, Goal, Progress, progress_changed
 
 
@@ -25,3 +28,8 @@ def keep_visitor_progress(sender, request, user, **kwargs) -> None:
 @receiver(post_delete, sender=Progress)
 def record_changed(sender, instance: Progress, **kwargs) -> None:
     progress_changed(instance.user_id, instance.session_key)
+
+
+@receiver(items_merged, sender=ChecklistItem)
+def keep_progress_on_merged_items(sender, merged, into, **kwargs) -> None:
+    Progress.objects.merge_item_into(merged, into)

@@ -90,7 +90,7 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     context = {
         "progress": Overlay.of(roadmap, owner.statuses(item.career)),
         "item": item,
-        "step": item.section.step if item.section_id else None,
+        "stage": next((s for s in roadmap.stages if item in s.items), None),
         "next": next_page(request),
     }
     return render(request, "progress/status_saved.html", context)

@@ -71,8 +71,8 @@ def career(sources) -> Career:
     """A small career citing both sources, in roadmap order:
 
     - step 1, with a section of two actions and a section of one action;
-    - step 2 (citing both sources), with a section of an action and an interview tip;
-    - two skills (the first citing both sources), then two requirements.
+    - the learning stage: two skills (the first citing both sources), then two requirements;
+    - step 2 (citing both sources), with a section of an action and an interview tip.
 
     Everything else cites the older source.
     """
@@ -88,6 +88,8 @@ def career(sources) -> Career:
     SkillFactory(career=career, sources=[older, newer])
     SkillFactory(career=career)
     RequirementFactory.create_batch(2, career=career)
+    career.learning_after = first.slug
+    career.save()
     return career
 
 

@@ -23,7 +23,6 @@ from tests.factories import (
     ActionFactory,
     RequirementFactory,
     SkillFactory,
-    StepFactory,
     StepSectionFactory,
     TimelineFactory,
 )
@@ -127,11 +126,12 @@ def test_status_change_with_htmx_answers_the_control_and_the_summaries_out_of_ba
     assert response["Vary"].count("HX-Request") == 1
 
 
-def test_a_skill_change_over_htmx_updates_the_overall_bar_but_no_step_counter(client, skill):
+def test_a_skill_change_over_htmx_updates_the_learning_stages_counter_and_the_bar(client, skill):
     response = mark(client, skill, "skipped", htmx=True)
 
     html = response.content.decode()
-    assert "step-counter-" not in html
+    assert html.count("step-counter-") == 1
+    assert 'id="step-counter-learning-stage" hx-swap-oob="true"' in html
     assert "(1 skipped)" in html
 
 
@@ -244,16 +244,17 @@ def test_the_overlay_counts_each_step_and_finds_the_next_item(career, roadmap):
     overlay = Overlay.of(read, {first.pk: "done", second.pk: "skipped"})
 
     assert overlay.status_of(first) == Status.DONE
-    assert overlay.by_step[first_step.pk].done == 1
+    assert overlay.by_stage[first_step.slug].done == 1
     assert overlay.summary.total == len(roadmap)
     assert overlay.next_up == read.checklist[2]
-    assert [g.title for g in overlay.groups][-2:] == ["Skills", "Requirements"]
+    assert [g.slug for g in overlay.groups] == [s.slug for s in read.stages]
+    assert overlay.groups[1].title == "Learn the skills" and overlay.groups[1].step is None
 
 
-def test_roadmap_order_takes_steps_in_order_then_skills_then_requirements(career):
+def test_roadmap_order_takes_step_one_then_skills_and_requirements_then_the_other_steps(career):
     # Made last but placed first in each list, so that an order of making would show.
-    early_step = StepFactory(career=career, position=0)
-    early_action = ActionFactory(section=StepSectionFactory(step=early_step, position=0))
+    first_step = career.step_set.order_by("position").first()
+    early_action = ActionFactory(section=StepSectionFactory(step=first_step, position=0))
     early_skill = SkillFactory(career=career, position=0)
     early_requirement = RequirementFactory(career=career, position=0)
 
@@ -261,12 +262,13 @@ def test_roadmap_order_takes_steps_in_order_then_skills_then_requirements(career
 
     kinds = [item.kind for item in roadmap]
     first_skill, first_requirement = kinds.index("skill"), kinds.index("requirement")
-    assert set(kinds[:first_skill]) == {"action", "tip"}
+    last_requirement = len(kinds) - 1 - kinds[::-1].index("requirement")
+    assert {i.section.step_id for i in roadmap[:first_skill]} == {first_step.pk}
     assert set(kinds[first_skill:first_requirement]) == {"skill"}
-    assert set(kinds[first_requirement:]) == {"requirement"}
-    steps = [
-        (i.section.step.position, i.section.position, i.position) for i in roadmap[:first_skill]
-    ]
+    assert set(kinds[first_requirement : last_requirement + 1]) == {"requirement"}
+    later = roadmap[last_requirement + 1 :]
+    assert later and all(i.section.step.position > first_step.position for i in later)
+    steps = [(i.section.step.position, i.section.position, i.position) for i in later]
     assert steps == sorted(steps)
     assert roadmap[0] == early_action
     assert roadmap[first_skill] == early_skill
@@ -377,15 +379,16 @@ def test_an_anonymous_dashboard_invites_to_sign_up_and_lists_careers_to_start(cl
     assert "sessionid" not in response.cookies
 
 
-def test_next_up_moves_to_the_skills_when_every_step_item_is_finished(user_client, career, roadmap):
-    step_items = [item for item in roadmap if item.section_id]
-    for item in step_items:
+def test_next_up_moves_to_the_skills_when_step_one_is_finished(user_client, career, roadmap):
+    step_one = [item for item in roadmap if item.section_id and item.section.step.position == 1]
+    for item in step_one:
         mark(user_client, item, "done")
-    mark(user_client, step_items[-1], "skipped")
+    mark(user_client, step_one[-1], "skipped")
 
     html = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
 
-    first_skill = roadmap[len(step_items)]
+    first_skill = roadmap[len(step_one)]
+    assert first_skill.kind == "skill"
     assert f'Next up</h2>\n\n<p><a href="{first_skill.get_absolute_url()}">' in html
 
 

@@ -19,7 +19,6 @@ from tests.factories import (
     DutyFactory,
     FaqFactory,
     MarketFactFactory,
-    RequirementFactory,
     SkillFactory,
     StepFactory,
     TimelineFactory,
@@ -210,19 +209,47 @@ def test_a_content_change_shows_at_once_on_cached_pages(client, career):
     assert escape(old_title) not in html
 
 
-def test_step_page_shows_every_section_its_items_and_the_neighbouring_steps(client, career):
+def test_step_page_shows_every_section_its_items_and_the_neighbouring_stages(client, career):
     StepFactory(career=career)
-    previous, step, following = career.step_set.order_by("position")
+    first, step, following = career.step_set.order_by("position")
     html = text(client.get(f"/{career.slug}/steps/{step.slug}/"))
     for section in step.sections.all():
         assert f'id="{section.slug}"' in html
     for item in step_items(step):
         assert f'id="item-{item.slug}"' in html
-    for item in step_items(previous):
+    for item in step_items(first):
         assert f'id="item-{item.slug}"' not in html
-    assert f'rel="prev" href="/{career.slug}/steps/{previous.slug}/"' in html
+    # The learning stage comes between step 1 and step 2.
+    assert f'rel="prev" href="/{career.slug}/skills/"' in html
     assert f'rel="next" href="/{career.slug}/steps/{following.slug}/"' in html
     assert "step 2 of 3" in html
+
+
+def test_the_road_runs_step_one_the_learning_stage_then_the_other_steps(client, career):
+    first, second = career.step_set.order_by("position")
+    overview = text(client.get(f"/{career.slug}/"))
+    road = overview.split('id="road"', 1)[1].split("</section>", 1)[0]
+    links = re.findall(r'<h3 class="step-title"><a href="([^"]+)"', road)
+    assert links == [
+        f"/{career.slug}/steps/{first.slug}/",
+        f"/{career.slug}/skills/",
+        f"/{career.slug}/steps/{second.slug}/",
+    ]
+    first_page = text(client.get(f"/{career.slug}/steps/{first.slug}/"))
+    assert f'rel="next" href="/{career.slug}/skills/"' in first_page
+    learning = text(client.get(f"/{career.slug}/skills/"))
+    assert f'rel="prev" href="/{career.slug}/steps/{first.slug}/"' in learning
+    assert f'rel="next" href="/{career.slug}/steps/{second.slug}/"' in learning
+
+
+def test_the_learning_stage_says_once_that_it_joins_the_two_documents(client, career):
+    career.learning_note = "This stage joins the two documents; one heading lost its text."
+    career.save()
+    SkillFactory(career=career, body="")
+    for page in (f"/{career.slug}/", f"/{career.slug}/skills/"):
+        html = text(client.get(page))
+        assert html.count("joins the two documents") == 1
+        assert "lost from our copy" not in html
 
 
 def test_the_last_step_marks_its_tips_and_leads_back_to_the_roadmap(client, career):
@@ -235,7 +262,9 @@ def test_the_last_step_marks_its_tips_and_leads_back_to_the_roadmap(client, care
     for tip in tips:
         assert f'<span class="kind">Tip: </span>{escape(tip.title)}' in html
     assert 'rel="next"' not in html
-    assert f'href="/{career.slug}/"><span class="pager-label">Last step done</span> Back to' in html
+    assert (
+        f'href="/{career.slug}/"><span class="pager-label">End of the road</span> Back to' in html
+    )
 
 
 def test_retired_items_are_not_shown(client, career):
@@ -248,14 +277,12 @@ def test_retired_items_are_not_shown(client, career):
         assert f'id="item-{kept.slug}"' in html
 
 
-def test_skills_page_says_the_text_under_a_skill_heading_was_lost_when_it_has_none(client, career):
-    lost = SkillFactory(career=career, body="")
-    RequirementFactory(career=career, body="")
+def test_an_item_merged_from_two_keeps_the_old_anchor_and_shows_once(client, career):
+    merged = SkillFactory(career=career, merged_from="old-requirement")
     html = text(client.get(f"/{career.slug}/skills/"))
-    assert html.count("the text under its heading was lost") == 1
-    start = html.index(f'id="item-{lost.slug}"')
-    assert "the text under its heading was lost" in html[start : html.index("</li>", start)]
-    for item in career.checklist_items.filter(section=None).exclude(pk=lost.pk):
+    assert html.count(f'id="item-{merged.slug}"') == 1
+    assert '<span id="item-old-requirement"></span>' in html
+    for item in career.checklist_items.filter(section=None):
         assert f'id="item-{item.slug}"' in html
 
 

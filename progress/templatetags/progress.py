@@ -36,5 +36,6 @@ def item_status(context, item, status: Status, oob: bool = False, next_page: str
 
 
 @register.inclusion_tag("progress/_step_counter.html")
-def step_counter(progress: Overlay, step, oob: bool = False) -> dict:
-    return {"step": step, "summary": progress.by_step[step.pk], "oob": oob}
+def step_counter(progress: Overlay, stage, oob: bool = False) -> dict:
+    """How many of a stage's items are done; `stage` is a Stage or a step."""
+    return {"slug": stage.slug, "summary": progress.by_stage[stage.slug], "oob": oob}

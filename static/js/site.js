@@ -16,12 +16,13 @@
     openTarget();
   });
 
-  // A link to one question opens it.
+  // A link to one question (or to an answer within it) opens it.
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     var element = id && document.getElementById(id);
-    if (element && element.tagName === "DETAILS") {
-      element.open = true;
+    var details = element && element.closest("details");
+    if (details) {
+      details.open = true;
     }
   }
 
