@@ -1,5 +1,5 @@
-"""Limits on what one client can do: how often (settings.RATE_LIMITS, counted by django-ratelimit
-in the default cache)."""
+"""Limits on what one client can do: how often (settings.RATE_LIMITS, counted by django-ratelimit in
+the default cache) and how much its notes hold (settings.NOTES_TOTAL_LIMITS)."""
 
 import ipaddress
 import logging
@@ -13,6 +13,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
+
+from careers.models import ChecklistItem
+
+from .models import Owner, Progress
 
 log = logging.getLogger(__name__)
 
@@ -122,3 +126,24 @@ def too_many_requests(request: HttpRequest, message: str, wait: int) -> HttpResp
         response = render(request, "429.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
     response["Retry-After"] = str(wait)
     return response
+
+
+def notes_refusal(owner: Owner, notes: dict[ChecklistItem, str]) -> str | None:
+    """Why the owner may not give these items these notes, or None if they may: all their notes
+    together would hold more than their kind of owner may keep, and more than they hold now (so a
+    visitor above the limit, with notes joined at sign-in, can still shorten or re-import them)."""
+    limit = settings.NOTES_TOTAL_LIMITS["account" if owner.is_account else "session"]
+    records = Progress.objects.of(owner)
+    after = records.exclude(item__in=list(notes)).notes_length() + sum(map(len, notes.values()))
+    if after <= limit or after <= records.notes_length():
+        return None
+    if owner.is_account:
+        return (
+            f"Your notes can hold {limit:,} characters in all; with this they would hold "
+            f"{after:,}. Nothing was saved."
+        )
+    return (
+        f"Without an account, notes can hold {limit:,} characters in all; with this they would "
+        f"hold {after:,}. Nothing was saved. Shorten a note, or sign up to keep up to "
+        f"{settings.NOTES_TOTAL_LIMITS['account']:,}."
+    )

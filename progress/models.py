@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Length
 from django.urls import reverse
 
 from careers.models import Career, ChecklistItem
@@ -165,6 +166,10 @@ class ProgressQuerySet(OwnedQuerySet):
                 theirs.delete()
             # An update keeps the session's own "updated" dates on the records it moves.
             session.update(user=user, session_key="")
+
+    def notes_length(self) -> int:
+        """Characters in these records' notes, all together."""
+        return self.aggregate(length=Sum(Length("note")))["length"] or 0
 
     def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str]]) -> None:
         """Set status and note of every (item, status, note), all or none."""

@@ -21,7 +21,7 @@ from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
 
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
-from .limits import limited
+from .limits import limited, notes_refusal
 from .models import Goal, Owner, Progress, ShareLink, Status
 from .overlay import CareerProgress, Overlay
 
@@ -126,6 +126,10 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
     record = _with_record(request, item)
     form = NoteForm(request.POST, saved_note=record.note if record else "")
+    if form.is_valid() and (
+        refusal := notes_refusal(request.owner, {item: form.cleaned_data["note"]})
+    ):
+        form.add_error("note", refusal)
     if not form.is_valid():
         template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
         context = {"item": item, "form": form, "record": record, "status": _status(record)}
@@ -266,6 +270,12 @@ def import_progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "progress/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
+    if form.is_valid() and (
+        refusal := notes_refusal(
+            request.owner, {item: note for item, _, note in form.cleaned_data["file"]}
+        )
+    ):
+        form.add_error("file", refusal)
     if not form.is_valid():
         return render(
             request, "progress/import.html", {"form": form}, status=HTTPStatus.BAD_REQUEST

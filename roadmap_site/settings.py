@@ -201,6 +201,11 @@ RATE_LIMITS = {
 # When the cache cannot count (Redis down), requests go through instead of failing: progress.limits
 # lets them through when the cache raises an error, this when it answers nothing.
 RATELIMIT_FAIL_OPEN = True
+# Characters all of one owner's notes may hold together (see progress.limits.notes_refusal).
+NOTES_TOTAL_LIMITS = {
+    "session": int(os.environ.get("NOTES_TOTAL_LIMIT_SESSION", "50000")),
+    "account": int(os.environ.get("NOTES_TOTAL_LIMIT_ACCOUNT", "1000000")),
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

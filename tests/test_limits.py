@@ -499,3 +499,79 @@ def test_a_rate_that_cannot_be_read_stops_the_site_from_starting(monkeypatch, ra
 )
 def test_the_wait_is_said_in_the_largest_unit_rounded_up(seconds, said):
     assert how_long(seconds) == said
+
+
+# How much: notes
+
+
+@pytest.fixture
+def note_limits(settings):
+    settings.NOTES_TOTAL_LIMITS = {"session": 10, "account": 20}
+
+
+def test_a_sessions_notes_together_stay_within_its_limit(client, items, note_limits):
+    assert write_note(client, items[0], "12345").status_code == HTTPStatus.FOUND
+    before = stored()
+
+    response = write_note(client, items[1], "123456")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Without an account, notes can hold 10 characters in all" in response.content.decode()
+    assert stored() == before
+    assert write_note(client, items[0], "1234").status_code == HTTPStatus.FOUND
+    assert write_note(client, items[1], "123456").status_code == HTTPStatus.FOUND
+
+
+def test_over_htmx_the_note_form_shows_why_a_note_is_refused(client, items, note_limits):
+    response = write_note(client, items[0], "x" * 11, **HTMX)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert 'id="note-errors"' in html and "notes can hold 10 characters in all" in html
+    assert not Progress.objects.exists()
+
+
+def test_an_account_has_a_limit_of_its_own(user, items, note_limits):
+    client = Client()
+    client.force_login(user)
+    assert write_note(client, items[0], "x" * 15).status_code == HTTPStatus.FOUND
+
+    response = write_note(client, items[1], "x" * 6)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Your notes can hold 20 characters in all" in response.content.decode()
+
+
+def test_notes_above_the_limit_can_still_be_shortened_but_not_lengthened(user, items, note_limits):
+    for item in items:  # joined at sign-in, say: 30 characters in all
+        Progress.objects.create(user=user, item=item, note="x" * 10)
+    client = Client()
+    client.force_login(user)
+
+    assert write_note(client, items[0], "x" * 11).status_code == HTTPStatus.BAD_REQUEST
+    assert write_note(client, items[0], "x" * 5).status_code == HTTPStatus.FOUND
+    assert Progress.objects.notes_length() == 25
+
+
+def test_an_import_that_would_take_a_sessions_notes_over_the_limit_imports_nothing(
+    client, items, note_limits
+):
+    write_note(client, items[0], "12345")
+    before = stored()
+
+    response = import_file(client, {items[1]: "123", items[2]: "123"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "notes can hold 10 characters in all" in response.content.decode()
+    assert stored() == before
+
+
+def test_an_account_above_the_limit_can_import_its_own_export_back(user, items, note_limits):
+    notes = dict.fromkeys(items, "x" * 10)
+    for item, note in notes.items():
+        Progress.objects.create(user=user, item=item, note=note)
+    client = Client()
+    client.force_login(user)
+
+    assert import_file(client, notes).status_code == HTTPStatus.FOUND
+    assert Progress.objects.notes_length() == 30
