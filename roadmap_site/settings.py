@@ -177,7 +177,8 @@ IPWARE_ALGORITHM = "legacy"
 # number): django-ratelimit rates ("120/m" is 120 a minute, "5/10m" five in ten minutes) per
 # visitor (their account, else their session), per address (the one django-axes counts, above),
 # per address that starts new sessions, and per email address a reset is asked for, counted in the
-# default cache.
+# default cache. django_ratelimit is not an installed app: its system check refuses the file cache
+# used without Redis, whose counts are not atomic (a burst may pass a few more) but serve.
 def env_rate(name: str, default: str) -> str:
     rate = os.environ.get(name, default)
     if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", rate):
