@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from progress.limits import limited
 from progress.views import never_stored
 
 from . import views
@@ -10,7 +11,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", never_stored(views.account), name="account"),
     path("signup/", never_stored(views.signup), name="signup"),
-    path("login/", never_stored(views.LoginView.as_view()), name="login"),
+    path("login/", never_stored(limited("sign_in")(views.LoginView.as_view())), name="login"),
     path("logout/", never_stored(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
@@ -29,8 +30,10 @@ urlpatterns = [
     path(
         "password/reset/",
         never_stored(
-            auth_views.PasswordResetView.as_view(
-                success_url=reverse_lazy("accounts:password_reset_done")
+            limited("password_reset")(
+                auth_views.PasswordResetView.as_view(
+                    success_url=reverse_lazy("accounts:password_reset_done")
+                )
             )
         ),
         name="password_reset",

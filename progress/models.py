@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -218,6 +219,10 @@ class ProgressQuerySet(OwnedQuerySet):
             )
             deleted, _ = self.delete()
         return deleted
+
+    def notes_length(self) -> int:
+        """Characters in these records' notes, all together."""
+        return self.aggregate(length=Sum(Length("note")))["length"] or 0
 
     def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str]]) -> None:
         """Set status and note of every (item, status, note), all or none."""

@@ -21,6 +21,7 @@ from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
 
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
+from .limits import limited, notes_refusal
 from .models import Goal, Owner, Progress, ShareLink, Status, StatusChange
 from .overlay import CareerProgress, Overlay
 
@@ -75,6 +76,7 @@ def _started(owner: Owner) -> list[CareerProgress]:
 @never_stored
 @require_POST
 @vary_on_headers("HX-Request")
+@limited("progress")
 def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
     if item.retired:
@@ -119,10 +121,15 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
 @never_stored
 @require_POST
 @vary_on_headers("HX-Request")
+@limited("progress")
 def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
     record = _with_record(request, item)
     form = NoteForm(request.POST, saved_note=record.note if record else "")
+    if form.is_valid() and (
+        refusal := notes_refusal(request.owner, {item: form.cleaned_data["note"]})
+    ):
+        form.add_error("note", refusal)
     if not form.is_valid():
         template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
         context = {"item": item, "form": form, "record": record, "status": _status(record)}
@@ -165,6 +172,7 @@ def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
 
 @never_stored
 @require_POST
+@limited("progress")
 def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
     form = GoalForm(request.POST)
@@ -267,10 +275,17 @@ def _as_text_cell(value: object) -> str:
 
 @never_stored
 @require_http_methods(["GET", "POST"])
+@limited("import")
 def import_progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "progress/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
+    if form.is_valid() and (
+        refusal := notes_refusal(
+            request.owner, {item: note for item, _, note in form.cleaned_data["file"]}
+        )
+    ):
+        form.add_error("file", refusal)
     if not form.is_valid():
         return render(
             request, "progress/import.html", {"form": form}, status=HTTPStatus.BAD_REQUEST

@@ -1,6 +1,7 @@
 """Settings for the Roadmap site, read from the environment (see the README's table)."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -176,6 +177,42 @@ else:
 # where a quote the visitor leaves open swallows the entry the proxy appends, so the visitor
 # picks the address; its legacy engine takes plain addresses only.
 IPWARE_ALGORITHM = "legacy"
+
+
+# Limits on what one client can do (progress/limits.py; the README's Limits section says why each
+# number): django-ratelimit rates ("120/m" is 120 a minute, "5/10m" five in ten minutes) per
+# visitor (their account, else their session), per address (the one django-axes counts, above),
+# per address that starts new sessions, and per email address a reset is asked for, counted in the
+# default cache. django_ratelimit is not an installed app: its system check refuses the file cache
+# used without Redis, whose counts are not atomic (a burst may pass a few more) but serve.
+def env_rate(name: str, default: str) -> str:
+    rate = os.environ.get(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", rate):
+        raise ImproperlyConfigured(
+            f'{name} is "{rate}": write a number of requests, a slash and a period (s, m, h or '
+            'd), e.g. "120/m" or "5/10m".'
+        )
+    return rate
+
+
+RATE_LIMITS = {
+    kind: {key: env_rate(f"RATE_LIMIT_{kind}_{key}".upper(), rate) for key, rate in rates.items()}
+    for kind, rates in {
+        "progress": {"visitor": "120/m", "address": "600/m", "new_visitor": "100/h"},
+        "import": {"visitor": "10/h", "address": "60/h"},
+        "signup": {"visitor": "5/h", "address": "30/h"},
+        "password_reset": {"visitor": "5/h", "address": "30/h", "email": "3/h"},
+        "sign_in": {"address": "30/m"},
+    }.items()
+}
+# When the cache cannot count (Redis down), requests go through instead of failing: progress.limits
+# lets them through when the cache raises an error, this when it answers nothing.
+RATELIMIT_FAIL_OPEN = True
+# Characters all of one owner's notes may hold together (see progress.limits.notes_refusal).
+NOTES_TOTAL_LIMITS = {
+    "session": int(os.environ.get("NOTES_TOTAL_LIMIT_SESSION", "50000")),
+    "account": int(os.environ.get("NOTES_TOTAL_LIMIT_ACCOUNT", "1000000")),
+}
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

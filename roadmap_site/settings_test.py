@@ -30,3 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"roadmap-test-{os.getpid()}.sqlite3")
     }
+
+# Every test request comes from one address, in numbers no visitor sends: the rate limits are off
+# but in the tests of the limits themselves (tests/test_limits.py), which set numbers of their own.
+RATELIMIT_ENABLE = False
