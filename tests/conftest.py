@@ -1,3 +1,4 @@
+import runpy
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from factory.django import DjangoModelFactory
 
 from careers.content import load_content
 from careers.models import Career, Source
+from roadmap_site import settings as production_settings
 from tests import factories
 from tests.factories import (
     ActionFactory,
@@ -121,3 +123,18 @@ def database_snapshot() -> str:
 @pytest.fixture
 def snapshot():
     return database_snapshot
+
+
+@pytest.fixture
+def trusted_proxies(settings, monkeypatch):
+    """Reads the visitor's address (for sign-in lockouts and rate limits) as production does
+    with TRUSTED_PROXY_COUNT=<count>."""
+
+    def configure(count: int) -> None:
+        monkeypatch.setenv("TRUSTED_PROXY_COUNT", str(count))
+        production = runpy.run_path(production_settings.__file__)
+        for name, value in production.items():
+            if name.startswith(("AXES_", "IPWARE_")):
+                setattr(settings, name, value)
+
+    return configure

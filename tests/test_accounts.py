@@ -2,7 +2,6 @@
 
 import json
 import re
-import runpy
 from http import HTTPStatus
 
 import pytest
@@ -18,7 +17,6 @@ from django.urls import reverse
 
 from careers.models import Career, ChecklistItem
 from progress.models import NOTE_MAX_LENGTH, Goal, Progress, ShareLink, Status, merge_notes
-from roadmap_site import settings as production_settings
 from tests.conftest import PASSWORD
 from tests.factories import CareerFactory, SkillFactory
 
@@ -331,20 +329,6 @@ def test_a_lockout_of_one_username_leaves_others_free(client, user):
         sign_in(client, password="wrong")
 
     assert sign_in(client, username="grace").status_code == HTTPStatus.FOUND
-
-
-@pytest.fixture
-def trusted_proxies(settings, monkeypatch):
-    """Sets up the sign-in lockout as TRUSTED_PROXY_COUNT=<count> does in production."""
-
-    def configure(count: int) -> None:
-        monkeypatch.setenv("TRUSTED_PROXY_COUNT", str(count))
-        production = runpy.run_path(production_settings.__file__)
-        for name, value in production.items():
-            if name.startswith(("AXES_", "IPWARE_")):
-                setattr(settings, name, value)
-
-    return configure
 
 
 def sign_in_behind_the_proxy(client: Client, address: str, password: str):

@@ -378,20 +378,6 @@ def test_reset_requests_from_one_session_are_refused_past_its_limit(limit, item,
 # Which address counts
 
 
-@pytest.fixture
-def trusted_proxies(settings, monkeypatch):
-    """Reads the client's address as TRUSTED_PROXY_COUNT=<count> makes production do."""
-
-    def configure(count: int) -> None:
-        monkeypatch.setenv("TRUSTED_PROXY_COUNT", str(count))
-        production = runpy.run_path(production_settings.__file__)
-        for name, value in production.items():
-            if name.startswith(("AXES_", "IPWARE_")):
-                setattr(settings, name, value)
-
-    return configure
-
-
 def through_the_proxy(forwarded: str) -> dict[str, str]:
     return {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded}
 
