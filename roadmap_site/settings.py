@@ -8,6 +8,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from roadmap_site.cache import redis_cache
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "progress.middleware.OwnerMiddleware",
+    # Last, so that it sees a view's exception before any other middleware does.
+    "roadmap_site.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_site.urls"
@@ -104,6 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer at all makes a request answer 503 after this many seconds
+    # instead of holding it until the worker is killed (a connect_timeout in the URL wins).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -113,8 +121,9 @@ CACHES = {
     # Shared by every process: sessions, and the versions of the content and of each visitor's
     # progress that rendered pages are keyed on. Redis in production; without it, files in one
     # folder, which the processes of one machine (and the content commands) share.
+    # While Redis cannot be reached the site runs on the database alone (roadmap_site.cache).
     "default": (
-        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -80,7 +80,32 @@ def test_health_check_answers_on_any_host_over_plain_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
-    assert response.content == b"ok"
+    assert response.json()["status"] == "ok"
+
+
+def setting(expression: str, **env: str) -> str:
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_with_redis_url_the_shared_cache_is_redis_with_short_timeouts():
+    cache = setting("settings.CACHES['default']", **PRODUCTION, REDIS_URL="redis://cache:6379/0")
+    assert "'BACKEND': 'roadmap_site.cache.SharedRedisCache'" in cache
+    assert "'SOCKET_CONNECT_TIMEOUT': 0.5, 'SOCKET_TIMEOUT': 0.5" in cache
+
+
+def test_a_postgresql_server_that_does_not_answer_times_out():
+    options = {**PRODUCTION, "DATABASE_URL": "postgres://roadmap@db:5432/roadmap"}
+    assert (
+        setting("settings.DATABASES['default']['OPTIONS']", **options) == "{'connect_timeout': 5}"
+    )
 
 
 def test_tests_run_on_the_database_that_database_url_names():

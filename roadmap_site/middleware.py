@@ -1,0 +1,63 @@
+"""The page a visitor gets while the database is out."""
+
+import logging
+import time
+from http import HTTPStatus
+
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+database_logger = logging.getLogger("roadmap_site.database")
+
+# Seconds a visitor (or a crawler) is asked to wait before trying again while the database is out.
+RETRY_AFTER_SECONDS = 30
+# While the database is out every request fails the same way: its cause is logged this often.
+DATABASE_WARNING_SECONDS = 60
+
+
+_last_database_warning = 0.0
+
+
+def database_unreachable(error: Exception) -> None:
+    """Log why the database failed, at most once a minute per process."""
+    global _last_database_warning
+    now = time.monotonic()
+    if now - _last_database_warning >= DATABASE_WARNING_SECONDS:
+        _last_database_warning = now
+        database_logger.warning(
+            "The database cannot be reached: %s. Pages that need it answer 503 until it can.",
+            str(error).strip().rstrip("."),
+        )
+
+
+def service_unavailable() -> HttpResponse:
+    # Rendered without the request: its context (the visitor's account) needs the database.
+    response = HttpResponse(
+        loader.render_to_string("503.html"), status=HTTPStatus.SERVICE_UNAVAILABLE
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A page that needs the database while it cannot be reached answers the site's 503 page,
+    which needs no database; once it can be reached again, Django connects anew on the next
+    request (a failed connection is closed when its request ends).
+
+    OperationalError is also what PostgreSQL's deadlocks and cancelled statements and SQLite's
+    "database is locked" raise: asking the visitor to try again fits those too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        database_unreachable(exception)
+        return service_unavailable()
