@@ -1,7 +1,8 @@
 """/healthz for the container's HEALTHCHECK and load balancers.
 
 It answers before host validation and the HTTPS redirect, so a probe on 127.0.0.1 over plain HTTP
-gets an answer. It reports the database and the shared cache separately:
+gets an answer, and it is left out of the request log. It reports the database and the shared
+cache separately:
 
 - both reachable: 200, "ok";
 - the cache out: 200, "degraded": the site works on the database alone (roadmap_site.cache),

@@ -1,19 +1,71 @@
-"""The page a visitor gets while the database is out."""
+"""The request log with its request ids, and the page a visitor gets while the database is out."""
 
 import logging
+import re
 import time
+import uuid
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
+from .logs import REQUEST_ID
+
+logger = logging.getLogger("roadmap_site.requests")
 database_logger = logging.getLogger("roadmap_site.database")
 
+# What a proxy's request id may look like: printable ASCII without spaces, at most 200 of it.
+PROXY_REQUEST_ID = re.compile(r"[!-~]{1,200}")
 # Seconds a visitor (or a crawler) is asked to wait before trying again while the database is out.
 RETRY_AFTER_SECONDS = 30
 # While the database is out every request fails the same way: its cause is logged this often.
 DATABASE_WARNING_SECONDS = 60
+
+
+class RequestLogMiddleware:
+    """Gives each request an id, sent back in X-Request-ID and put on every log record made while
+    answering it, and logs one line per request: method, path, status and duration.
+
+    A proxy of our own (TRUSTED_PROXY_COUNT > 0) may hand over its id in X-Request-ID so that its
+    logs and ours match; without one, anybody could choose the id their request is logged under.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request_id = request.request_id = self.proxy_request_id(request) or uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s %.1f ms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return response
+        finally:
+            REQUEST_ID.reset(token)
+
+    @staticmethod
+    def proxy_request_id(request) -> str | None:
+        if settings.TRUSTED_PROXY_COUNT <= 0:
+            return None
+        offered = request.headers.get("X-Request-ID", "")
+        return offered if PROXY_REQUEST_ID.fullmatch(offered) else None
 
 
 _last_database_warning = 0.0

@@ -9,6 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from roadmap_site.cache import redis_cache
+from roadmap_site.logs import log_format, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "roadmap_site.health.HealthCheckMiddleware",
+    "roadmap_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -238,11 +240,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes reports every sign-in at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs (roadmap_site.logs): one line per request and every warning and error, each with its
+# request's id; JSON lines in production, plain text with DEBUG, unless LOG_FORMAT says otherwise.
+LOG_FORMAT = log_format(os.environ.get("LOG_FORMAT", ""), DEBUG)
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

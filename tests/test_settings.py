@@ -95,6 +95,23 @@ def setting(expression: str, **env: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.parametrize(
+    ("env", "used"),
+    [({}, "json"), ({"DEBUG": "1"}, "plain"), ({"LOG_FORMAT": "plain"}, "plain")],
+)
+def test_logs_are_json_in_production_and_plain_with_debug(env, used):
+    assert (
+        setting("settings.LOGGING['handlers']['console']['formatter']", **{**PRODUCTION, **env})
+        == used
+    )
+
+
+def test_an_unknown_log_format_stops_the_site_with_a_clear_message():
+    result = manage("check", **PRODUCTION, LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be json or plain" in result.stderr
+
+
 def test_with_redis_url_the_shared_cache_is_redis_with_short_timeouts():
     cache = setting("settings.CACHES['default']", **PRODUCTION, REDIS_URL="redis://cache:6379/0")
     assert "'BACKEND': 'roadmap_site.cache.SharedRedisCache'" in cache
