@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +133,22 @@ def test_tests_run_on_the_database_that_database_url_names():
         "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     )
     assert connection.vendor == expected
+
+
+def test_compose_runs_the_site_on_gunicorn_after_migrating_with_postgresql_and_redis():
+    # No container engine here to run it: the file is read as compose would read its YAML.
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+
+    assert set(services) == {"db", "redis", "migrate", "web"}
+    assert "migrate --noinput && python manage.py load_content" in services["migrate"]["command"][2]
+    assert services["web"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
+    for name in ("migrate", "web"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].endswith("@db:5432/roadmap")
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        assert services[name]["build"] == "."
+    assert "command" not in services["web"]  # the image's: gunicorn with roadmap_site/gunicorn.py
