@@ -68,17 +68,17 @@ class RequestLogMiddleware:
         return offered if PROXY_REQUEST_ID.fullmatch(offered) else None
 
 
-_last_database_warning = 0.0
+_last_database_warning: float | None = None
 
 
 def database_unreachable(error: Exception) -> None:
     """Log why the database failed, at most once a minute per process."""
     global _last_database_warning
     now = time.monotonic()
-    if now - _last_database_warning >= DATABASE_WARNING_SECONDS:
+    if _last_database_warning is None or now - _last_database_warning >= DATABASE_WARNING_SECONDS:
         _last_database_warning = now
         database_logger.warning(
-            "The database cannot be reached: %s. Pages that need it answer 503 until it can.",
+            "The database could not answer: %s. Pages that need it answer 503 until it does.",
             str(error).strip().rstrip("."),
         )
 

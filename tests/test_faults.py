@@ -27,6 +27,7 @@ from careers.models import Career, ChecklistItem
 from careers.pages import page_key
 from progress.models import Progress
 from roadmap_site import cache as shared_cache
+from roadmap_site import middleware
 from roadmap_site.cache import redis_cache
 
 REDIS = ("127.0.0.1", 6379)
@@ -411,3 +412,18 @@ def test_health_is_unhealthy_and_503_while_the_database_is_out(database):
     assert response.json() == {"status": "unhealthy", "database": "unreachable", "cache": "ok"}
     database.up()
     assert ask(Client(), "get", "/healthz").json()["status"] == "ok"
+
+
+def test_while_the_database_is_out_its_cause_is_logged_once_not_per_request(
+    database, item, caplog, monkeypatch
+):
+    monkeypatch.setattr(middleware, "_last_database_warning", None)
+    caches["pages"].clear()
+
+    database.down()
+    for _ in range(3):
+        assert ask(Client(), "get", CAREER).status_code == HTTPStatus.SERVICE_UNAVAILABLE
+
+    warnings = [r for r in caplog.records if r.name == "roadmap_site.database"]
+    assert len(warnings) == 1
+    assert warnings[0].getMessage().startswith("The database could not answer: ")
