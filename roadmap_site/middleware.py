@@ -2,12 +2,15 @@
 
 import logging
 import re
+import sys
 import time
 import uuid
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import loader
 
@@ -93,23 +96,42 @@ def service_unavailable() -> HttpResponse:
     return response
 
 
+# What a database that cannot answer raises. OperationalError is also what PostgreSQL's deadlocks
+# and cancelled statements and SQLite's "database is locked" raise: trying again fits those too.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+@receiver(got_request_exception)
+def note_database_failure(sender, request=None, **kwargs) -> None:
+    """Marks a request whose answer became Django's 500 page because the database failed outside
+    a view (in a middleware, saving the session), for DatabaseUnavailableMiddleware to see."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, UNAVAILABLE):
+        request.database_error = error
+
+
 class DatabaseUnavailableMiddleware:
     """A page that needs the database while it cannot be reached answers the site's 503 page,
     which needs no database; once it can be reached again, Django connects anew on the next
     request (a failed connection is closed when its request ends).
 
-    OperationalError is also what PostgreSQL's deadlocks and cancelled statements and SQLite's
-    "database is locked" raise: asking the visitor to try again fits those too.
+    A view's failure is caught as it happens; one in another middleware has already become
+    Django's 500 page (and been logged) by the time it gets here, and is answered the same way.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        error = getattr(request, "database_error", None)
+        if response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR and error is not None:
+            database_unreachable(error)
+            return service_unavailable()
+        return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, UNAVAILABLE):
             return None
         database_unreachable(exception)
         return service_unavailable()

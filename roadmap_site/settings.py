@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "roadmap_site.health.HealthCheckMiddleware",
     "roadmap_site.middleware.RequestLogMiddleware",
+    # Around everything that may need the database, so that it sees each failure of it.
+    "roadmap_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,8 +73,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "progress.middleware.OwnerMiddleware",
-    # Last, so that it sees a view's exception before any other middleware does.
-    "roadmap_site.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_site.urls"

@@ -56,16 +56,20 @@ class TcpProxy:
         self.upstream = upstream
         self.port = free_port()
         self.listener: socket.socket | None = None
+        self.accepting: threading.Thread | None = None
         self.carried: set[socket.socket] = set()
         self.lock = threading.Lock()
 
     def open(self) -> None:
         self.listener = socket.create_server(("127.0.0.1", self.port))
         self.listener.settimeout(0.05)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+        self.accepting = threading.Thread(target=self._accept, args=(self.listener,), daemon=True)
+        self.accepting.start()
 
     def close(self) -> None:
         self.listener.close()
+        # The port is free once the thread waiting on it has seen it closed.
+        self.accepting.join()
         with self.lock:
             carried, self.carried = self.carried, set()
         for sock in carried:
@@ -427,3 +431,34 @@ def test_while_the_database_is_out_its_cause_is_logged_once_not_per_request(
     warnings = [r for r in caplog.records if r.name == "roadmap_site.database"]
     assert len(warnings) == 1
     assert warnings[0].getMessage().startswith("The database could not answer: ")
+
+
+class ReadsTheUser:
+    """A middleware that needs the database before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.user.is_authenticated  # noqa: B018 (reading it loads the account)
+        return self.get_response(request)
+
+
+def test_a_database_failure_outside_the_view_answers_503_too(database, user, settings):
+    index = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: index + 1],
+        f"{__name__}.ReadsTheUser",
+        *settings.MIDDLEWARE[index + 1 :],
+    ]
+    # As a server would: the test client otherwise raises what Django turned into its 500 page.
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(user)
+
+    database.down()
+    response = ask(signed_in, "get", "/sources/")
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert "Back in a moment" in response.content.decode()
+    database.up()
+    assert ask(signed_in, "get", "/sources/").status_code == HTTPStatus.OK
