@@ -9,6 +9,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from roadmap_site.cache import redis_cache
+from roadmap_site.logs import log_format, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -57,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "roadmap_site.health.HealthCheckMiddleware",
+    "roadmap_site.middleware.RequestLogMiddleware",
+    # Around everything that may need the database, so that it sees each failure of it.
+    "roadmap_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer at all makes a request answer 503 after this many seconds
+    # instead of holding it until the worker is killed (a connect_timeout in the URL wins).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -116,8 +126,9 @@ CACHES = {
     # Shared by every process: sessions, and the versions of the content and of each visitor's
     # progress that rendered pages are keyed on. Redis in production; without it, files in one
     # folder, which the processes of one machine (and the content commands) share.
+    # While Redis cannot be reached the site runs on the database alone (roadmap_site.cache).
     "default": (
-        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -272,11 +283,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes reports every sign-in at INFO; lockouts come at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Logs (roadmap_site.logs): one line per request and every warning and error, each with its
+# request's id; JSON lines in production, plain text with DEBUG, unless LOG_FORMAT says otherwise.
+LOG_FORMAT = log_format(os.environ.get("LOG_FORMAT", ""), DEBUG)
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,49 @@ def test_health_check_answers_on_any_host_over_plain_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
-    assert response.content == b"ok"
+    assert response.json()["status"] == "ok"
+
+
+def setting(expression: str, **env: str) -> str:
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "used"),
+    [({}, "json"), ({"DEBUG": "1"}, "plain"), ({"LOG_FORMAT": "plain"}, "plain")],
+)
+def test_logs_are_json_in_production_and_plain_with_debug(env, used):
+    assert (
+        setting("settings.LOGGING['handlers']['console']['formatter']", **{**PRODUCTION, **env})
+        == used
+    )
+
+
+def test_an_unknown_log_format_stops_the_site_with_a_clear_message():
+    result = manage("check", **PRODUCTION, LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be json or plain" in result.stderr
+
+
+def test_with_redis_url_the_shared_cache_is_redis_with_short_timeouts():
+    cache = setting("settings.CACHES['default']", **PRODUCTION, REDIS_URL="redis://cache:6379/0")
+    assert "'BACKEND': 'roadmap_site.cache.SharedRedisCache'" in cache
+    assert "'SOCKET_CONNECT_TIMEOUT': 0.5, 'SOCKET_TIMEOUT': 0.5" in cache
+
+
+def test_a_postgresql_server_that_does_not_answer_times_out():
+    options = {**PRODUCTION, "DATABASE_URL": "postgres://roadmap@db:5432/roadmap"}
+    assert (
+        setting("settings.DATABASES['default']['OPTIONS']", **options) == "{'connect_timeout': 5}"
+    )
 
 
 def test_tests_run_on_the_database_that_database_url_names():
@@ -90,3 +133,22 @@ def test_tests_run_on_the_database_that_database_url_names():
         "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     )
     assert connection.vendor == expected
+
+
+def test_compose_runs_the_site_on_gunicorn_after_migrating_with_postgresql_and_redis():
+    # No container engine here to run it: the file is read as compose would read its YAML.
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+
+    assert set(services) == {"db", "redis", "migrate", "web"}
+    assert "migrate --noinput && python manage.py load_content" in services["migrate"]["command"][2]
+    assert services["web"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    assert services["migrate"]["depends_on"]["db"] == {"condition": "service_healthy"}
+    for name in ("migrate", "web"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].endswith("@db:5432/roadmap")
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        assert services[name]["build"] == "."
+    assert "command" not in services["web"]  # the image's: gunicorn with roadmap_site/gunicorn.py

@@ -1,0 +1,137 @@
+"""The request log with its request ids, and the page a visitor gets while the database is out."""
+
+import logging
+import re
+import sys
+import time
+import uuid
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db.utils import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.template import loader
+
+from .logs import REQUEST_ID
+
+logger = logging.getLogger("roadmap_site.requests")
+database_logger = logging.getLogger("roadmap_site.database")
+
+# What a proxy's request id may look like: printable ASCII without spaces, at most 200 of it.
+PROXY_REQUEST_ID = re.compile(r"[!-~]{1,200}")
+# Seconds a visitor (or a crawler) is asked to wait before trying again while the database is out.
+RETRY_AFTER_SECONDS = 30
+# While the database is out every request fails the same way: its cause is logged this often.
+DATABASE_WARNING_SECONDS = 60
+
+
+class RequestLogMiddleware:
+    """Gives each request an id, sent back in X-Request-ID and put on every log record made while
+    answering it, and logs one line per request: method, path, status and duration.
+
+    A proxy of our own (TRUSTED_PROXY_COUNT > 0) may hand over its id in X-Request-ID so that its
+    logs and ours match; without one, anybody could choose the id their request is logged under.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request_id = request.request_id = self.proxy_request_id(request) or uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s %.1f ms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return response
+        finally:
+            REQUEST_ID.reset(token)
+
+    @staticmethod
+    def proxy_request_id(request) -> str | None:
+        if settings.TRUSTED_PROXY_COUNT <= 0:
+            return None
+        offered = request.headers.get("X-Request-ID", "")
+        return offered if PROXY_REQUEST_ID.fullmatch(offered) else None
+
+
+_last_database_warning: float | None = None
+
+
+def database_unreachable(error: Exception) -> None:
+    """Log why the database failed, at most once a minute per process."""
+    global _last_database_warning
+    now = time.monotonic()
+    if _last_database_warning is None or now - _last_database_warning >= DATABASE_WARNING_SECONDS:
+        _last_database_warning = now
+        database_logger.warning(
+            "The database could not answer: %s. Pages that need it answer 503 until it does.",
+            str(error).strip().rstrip("."),
+        )
+
+
+def service_unavailable() -> HttpResponse:
+    # Rendered without the request: its context (the visitor's account) needs the database.
+    response = HttpResponse(
+        loader.render_to_string("503.html"), status=HTTPStatus.SERVICE_UNAVAILABLE
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# What a database that cannot answer raises. OperationalError is also what PostgreSQL's deadlocks
+# and cancelled statements and SQLite's "database is locked" raise: trying again fits those too.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+@receiver(got_request_exception)
+def note_database_failure(sender, request=None, **kwargs) -> None:
+    """Marks a request whose answer became Django's 500 page because the database failed outside
+    a view (in a middleware, saving the session), for DatabaseUnavailableMiddleware to see."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, UNAVAILABLE):
+        request.database_error = error
+
+
+class DatabaseUnavailableMiddleware:
+    """A page that needs the database while it cannot be reached answers the site's 503 page,
+    which needs no database; once it can be reached again, Django connects anew on the next
+    request (a failed connection is closed when its request ends).
+
+    A view's failure is caught as it happens; one in another middleware has already become
+    Django's 500 page (and been logged) by the time it gets here, and is answered the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        error = getattr(request, "database_error", None)
+        if response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR and error is not None:
+            database_unreachable(error)
+            return service_unavailable()
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UNAVAILABLE):
+            return None
+        database_unreachable(exception)
+        return service_unavailable()
