@@ -409,6 +409,8 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
 def measure(folder: Path, redis: bool, seconds: int, rounds: int) -> None:
     server_url = os.environ.get("DATABASE_URL", "")
     suffix = "redis" if redis else "local"
+    folder = folder / suffix
+    folder.mkdir()
 
     def database(name: str) -> str:
         return server_url or f"sqlite:///{folder / name}-{suffix}.sqlite3"
