@@ -1,23 +1,114 @@
-"""Search as a learner meets it: whole words are found and marked, never a word inside another."""
+"""What the pages show a learner: the message after signing in, whole-word highlights."""
 
 import re
+from datetime import date
+from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
 
-from careers.models import Career, Duty
+from careers.models import Career, ChecklistItem, Duty, Source, Step, StepSection, Timeline
 from careers.search import highlight, search, whole_words
+from progress.models import Progress
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def career(db) -> Career:
-    return Career.objects.create(
+    """A small career: one step with two actions, one skill and one time estimate."""
+    source = Source.objects.create(
+        slug="guide",
+        title="A guide to gardening",
+        publisher="Green Press",
+        author="A. Gardener",
+        published=date(2024, 1, 1),
+        file_name="guide.md",
+    )
+    career = Career.objects.create(
         slug="gardener",
         title="Gardener",
         tagline="Grow and care for plants.",
         introduction="Gardeners look after gardens.",
     )
+    step = Step.objects.create(
+        career=career, slug="basics", position=1, title="Learn the basics", summary="Soil first."
+    )
+    section = StepSection.objects.create(step=step, slug="soil", position=1, heading="Soil")
+    for position, slug, title in ((1, "dig", "Dig a bed"), (2, "sow", "Sow the seeds")):
+        ChecklistItem.objects.create(
+            career=career, section=section, kind="action", slug=slug, position=position, title=title
+        )
+    ChecklistItem.objects.create(
+        career=career, kind="skill", slug="pruning", position=1, title="Pruning"
+    )
+    timeline = Timeline.objects.create(
+        career=career, slug="estimate", position=1, min_months=6, max_months=12, note="It varies."
+    )
+    timeline.sources.add(source)
+    return career
+
+
+def item(slug: str) -> ChecklistItem:
+    return ChecklistItem.objects.get(slug=slug)
+
+
+def mark(client: Client, slug: str, status: str) -> None:
+    response = client.post(reverse("progress:status", args=[item(slug).pk]), {"status": status})
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def text(html: str) -> str:
+    """The page's words without its tags, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture
+def user_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# Signing in with progress
+
+
+def test_signing_in_says_how_many_items_moved_into_the_account(client, user, career):
+    mark(client, "dig", "done")
+    mark(client, "pruning", "learning")
+
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
+
+    message = "The 2 items you marked before signing in are now kept in your account."
+    assert message in response.content.decode()
+    assert Progress.objects.filter(user=user).count() == 2
+
+
+def test_signing_up_says_how_many_items_came_along(client, career):
+    mark(client, "dig", "done")
+
+    response = client.post(
+        reverse("accounts:signup"),
+        {"username": "grace", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+
+    message = "The 1 item you marked before signing in is now kept in your account."
+    assert message in response.content.decode()
+    assert Progress.objects.get().user == User.objects.get(username="grace")
+
+
+def test_signing_in_without_marked_items_says_nothing_about_them(client, user, career):
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
+
+    assert "you marked before signing in" not in response.content.decode()
 
 
 # Search
