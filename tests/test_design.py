@@ -1,4 +1,5 @@
-"""What the pages show a learner: the message after signing in, whole-word highlights."""
+"""What the pages show a learner: the message after signing in, whole-word highlights,
+the remembered currency and the chart before the caveats."""
 
 import re
 from datetime import date
@@ -148,3 +149,62 @@ def test_highlighting_skips_a_word_inside_another():
     marked = highlight("Plan the capacity, then do it.", whole_words(["it"]))
 
     assert marked == "Plan the capacity, then do <mark>it</mark>."
+
+
+# Salaries
+
+
+def salaries(client: Client, **params):
+    response = client.get(reverse("careers:salaries", args=["gardener"]), params)
+    return response, response.content.decode()
+
+
+def test_the_chosen_currency_is_remembered_for_the_visitor(client, career):
+    chosen, _ = salaries(client, currency="EUR")
+
+    response, html = salaries(client)
+
+    assert chosen.cookies["currency"].value == "EUR"
+    assert "Cookie" in response["Vary"]
+
+    assert response.status_code == HTTPStatus.OK
+    assert '<option value="EUR" selected>' in html
+    assert '<option value="INR" selected>' in salaries(Client())[1]
+
+
+def test_a_currency_in_the_address_wins_over_the_remembered_one_and_is_remembered(client, career):
+    salaries(client, currency="EUR")
+
+    assert '<option value="USD" selected>' in salaries(client, currency="usd")[1]
+    assert '<option value="USD" selected>' in salaries(client)[1]
+
+
+def test_an_unknown_currency_falls_back_to_the_remembered_one(client, career):
+    salaries(client, currency="GBP")
+
+    response, html = salaries(client, currency="XYZ")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "so this shows Pound sterling (GBP) instead" in html
+    assert '<option value="GBP" selected>' in html
+
+
+def test_the_chart_comes_before_the_caveats_and_points_to_them(client, career):
+    html = salaries(client)[1]
+
+    assert html.index('id="chart-heading"') < html.index('href="#caveats"')
+    assert html.index('href="#caveats"') < html.index('id="caveats-heading"')
+
+
+# A WSGI server hands a header over as latin-1 text: a UTF-8 "€" arrives as "â\x82¬".
+@pytest.mark.parametrize(
+    "value", ["XYZ", "eur", "EUR\x00", "â\x82¬" * 1000, "E" * 5000, "<script>alert(1)</script>"]
+)
+def test_a_remembered_currency_that_is_not_a_choice_is_ignored(client, career, value):
+    client.cookies["currency"] = value
+
+    response, html = salaries(client)
+
+    assert response.status_code == HTTPStatus.OK
+    assert '<option value="INR" selected>' in html
+    assert "<script>alert" not in html
