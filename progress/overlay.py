@@ -53,6 +53,16 @@ class Summary:
         """(value, label, count) for every status, in the order the controls show them."""
         return [(value, label, self.counts[value]) for value, label in Status.choices]
 
+    @property
+    def status(self) -> Status:
+        """The items' status taken together, for a step's mark: done once none is left
+        unfinished and one is done, skipped when all are, learning once one is done or learning."""
+        if self.total and not self.unfinished:
+            return Status.DONE if self.done else Status.SKIPPED
+        if self.done or self.counts[Status.LEARNING]:
+            return Status.LEARNING
+        return Status.NOT_STARTED
+
 
 @dataclass(frozen=True)
 class Group:

@@ -1,5 +1,5 @@
-"""What the pages show a learner: the message after signing in, whole-word highlights,
-the remembered currency and the chart before the caveats."""
+"""What the pages show a learner: status marks and controls, the message after signing in,
+whole-word highlights, the remembered currency and the chart before the caveats."""
 
 import re
 from datetime import date
@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import User
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
@@ -72,6 +73,63 @@ def user_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# Status marks and the status control
+
+
+def test_a_status_mark_carries_its_status_as_class_and_label():
+    html = Template('{% load progress %}{% status_mark "skipped" %}').render(Context())
+
+    assert html == '<span class="status-mark status-skipped">Skipped</span>'
+
+
+def test_a_step_counter_takes_the_mark_of_its_steps_status(client, career):
+    step_counter = re.compile(r'<span class="step-counter status-mark status-([a-z-]+)"')
+    overview = career.get_absolute_url()
+
+    assert step_counter.search(client.get(overview).content.decode()).group(1) == "not-started"
+    mark(client, "dig", "done")
+    assert step_counter.search(client.get(overview).content.decode()).group(1) == "learning"
+    mark(client, "sow", "skipped")
+    html = client.get(overview).content.decode()
+    assert step_counter.search(html).group(1) == "done"
+    assert 'id="step-counter-basics">1 of 2 done' in html
+
+
+def test_each_item_has_one_radio_group_for_its_status_with_a_save_button(client, career):
+    mark(client, "pruning", "learning")
+
+    html = client.get(reverse("careers:skills", args=[career.slug])).content.decode()
+
+    control = html[html.index('<form class="item-status" id="status-pruning"') :]
+    control = control[: control.index("</form>")]
+    assert '<legend class="visually-hidden">Status of Pruning</legend>' in control
+    assert control.count('type="radio"') == 4
+    assert control.count('name="status"') == 4
+    assert control.count(" checked") == 1
+    assert 'value="learning" checked>' in control
+    assert 'hx-trigger="change, submit"' in control
+    assert '<button class="status-save">Save' in control
+    assert "aria-pressed" not in html
+
+
+def test_notes_are_marked_where_they_are_known(user_client, career):
+    user_client.post(reverse("progress:note", args=[item("dig").pk]), {"note": "Loosen first"})
+
+    mine = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
+    public = user_client.get(career.get_absolute_url()).content.decode()
+
+    assert 'class="note-link has-note"' in mine and "Your note" in mine
+    assert "Add a note" in mine
+    assert "has-note" not in public
+
+
+def test_an_items_own_page_has_no_link_to_itself(user_client, career):
+    html = user_client.get(reverse("progress:item", args=[item("dig").pk])).content.decode()
+
+    assert 'class="note-link' not in html
+    assert 'name="status" value="not-started" checked>' in html
 
 
 # Signing in with progress

@@ -35,7 +35,7 @@ def text(response) -> str:
 
 def pressed(html: str, slug: str) -> str:
     """The status an item's control shows as chosen."""
-    return re.search(rf'id="status-{slug}-([a-z-]+)"[^>]*aria-pressed="true"', html).group(1)
+    return re.search(rf'id="status-{slug}-([a-z-]+)"[^>]*checked>', html).group(1)
 
 
 def visitor_with_progress(client, slugs_and_statuses: dict[str, str]) -> None:

@@ -1,7 +1,9 @@
 """What the pages show of the visitor's progress: the overlay of their statuses on a roadmap,
-each item's status control, and the counts."""
+each item's status control, the marks that show a status, and the counts."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from careers.roadmap import Roadmap
 
@@ -23,15 +25,33 @@ def status_of(progress: Overlay, item) -> Status:
     return progress.status_of(item)
 
 
+@register.simple_tag
+def status_mark(status: str) -> SafeString:
+    """A status as its mark: icon, colour and label (see .status-mark in site.css)."""
+    status = Status(status)
+    return format_html('<span class="status-mark status-{}">{}</span>', status.value, status.label)
+
+
 @register.inclusion_tag("progress/_item_status.html", takes_context=True)
-def item_status(context, item, status: Status, oob: bool = False, next_page: str = "") -> dict:
-    """One item's status control, a button for each status; it posts without JavaScript too."""
+def item_status(
+    context,
+    item,
+    status: Status,
+    oob: bool = False,
+    next_page: str = "",
+    has_note: bool | None = None,
+    note_link: bool = True,
+) -> dict:
+    """One item's status control, a radio group that posts without JavaScript too, and a link
+    to the item's note; `has_note` says whether there is one, where the page knows it."""
     return {
         "item": item,
         "status": status,
         "choices": Status.choices,
         "oob": oob,
         "next": next_page or context["request"].get_full_path(),
+        "has_note": has_note,
+        "note_link": note_link,
     }
 
 
