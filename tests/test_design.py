@@ -1,8 +1,8 @@
-"""What the pages show a learner: status marks and controls, the message after signing in,
-whole-word highlights, the remembered currency and the chart before the caveats."""
+"""What the pages show a learner: where to continue, status marks and controls, the dashboard's
+lead and forecast, the message after signing in, whole-word highlights, the remembered currency."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -10,10 +10,12 @@ from django.contrib.auth.models import User
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from careers.models import Career, ChecklistItem, Duty, Source, Step, StepSection, Timeline
 from careers.search import highlight, search, whole_words
-from progress.models import Progress
+from progress.models import Goal, Progress, ShareLink
+from progress.overlay import Forecast
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,59 @@ def user_client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# Coming back
+
+
+def test_a_returning_visitor_sees_where_to_continue_on_the_home_page(client, career):
+    mark(client, "dig", "done")
+
+    html = client.get("/").content.decode()
+
+    assert "Continue: Gardener, next up: Sow the seeds" in text(html)
+    assert "33% done, 1 of 3 items." in text(html)
+    assert 'href="/gardener/steps/basics/#item-sow"' in html
+
+
+def test_a_first_time_visitor_is_not_asked_to_continue(client, career):
+    assert "Continue:" not in client.get("/").content.decode()
+    assert "Continue:" not in client.get(career.get_absolute_url()).content.decode()
+
+
+def test_a_visitor_who_set_everything_back_to_not_started_is_not_asked_to_continue(client, career):
+    mark(client, "dig", "done")
+    mark(client, "dig", "not-started")
+
+    assert "Continue:" not in client.get("/").content.decode()
+
+
+def test_the_overview_opens_with_continue_and_the_overall_progress_for_a_returning_visitor(
+    client, career
+):
+    mark(client, "dig", "done")
+
+    html = client.get(career.get_absolute_url()).content.decode()
+
+    assert "Continue: Gardener, next up: Sow the seeds" in text(html)
+    continue_at = html.index('class="continue"')
+    assert continue_at < html.index('id="overall-progress"') < html.index('class="toc"')
+    assert html.count('id="overall-progress"') == 1
+
+
+def test_the_overview_keeps_one_overall_progress_block_for_a_first_time_visitor(client, career):
+    html = client.get(career.get_absolute_url()).content.decode()
+
+    assert html.count('id="overall-progress"') == 1
+
+
+def test_once_everything_is_done_or_skipped_continue_says_so(client, career):
+    for slug, status in (("dig", "done"), ("sow", "done"), ("pruning", "skipped")):
+        mark(client, slug, status)
+
+    assert "Continue: Gardener: every item is done or skipped." in text(
+        client.get("/").content.decode()
+    )
 
 
 # Status marks and the status control
@@ -168,6 +223,112 @@ def test_signing_in_without_marked_items_says_nothing_about_them(client, user, c
     )
 
     assert "you marked before signing in" not in response.content.decode()
+
+
+# The dashboard
+
+
+def age_progress(user: User, days: int) -> None:
+    """Date the user's changes `days` ago, as if made then."""
+    Progress.objects.filter(user=user).update(updated_at=timezone.now() - timedelta(days=days))
+
+
+def test_the_dashboard_leads_with_progress_next_up_and_when_the_pace_would_finish(
+    user_client, user, career
+):
+    mark(user_client, "dig", "done")
+    mark(user_client, "sow", "done")
+    age_progress(user, 14)
+    today = timezone.localdate()
+    Goal.objects.create(user=user, career=career, target_date=today + timedelta(weeks=4))
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    # 2 items in 14 days: the 1 left takes 7 more days.
+    since, finish = today - timedelta(days=14), today + timedelta(days=7)
+    words = text(html)
+    assert "67% done: 2 of 3 items" in words
+    assert "Next up: Pruning" in words
+    assert (
+        f"At your pace so far (2 items done in 14 days, since {since:%-d %B %Y}) you would "
+        f"finish around {finish:%-d %B %Y}: on time for your target date." in words
+    )
+    lead = html[: html.index("Recent changes")]
+    for part in ("67%", "Next up", "At your pace so far", ">Share<", "Reset…"):
+        assert part in lead
+
+
+def test_the_forecast_says_how_many_weeks_past_the_target_date_the_pace_would_finish(
+    user_client, user, career
+):
+    mark(user_client, "dig", "done")
+    mark(user_client, "sow", "done")
+    age_progress(user, 28)
+    Goal.objects.create(
+        user=user, career=career, target_date=timezone.localdate() + timedelta(days=7)
+    )
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    assert "about 1 week after your target date" in text(html)
+
+
+def test_the_forecast_says_plainly_when_there_is_not_enough_to_tell(user_client, user, career):
+    mark(user_client, "dig", "done")
+    Goal.objects.create(
+        user=user, career=career, target_date=timezone.localdate() + timedelta(weeks=4)
+    )
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    assert "Not enough to tell when you would finish at your own pace yet" in text(html)
+    assert "(so far: 1 done in 0 days)" in text(html)
+
+
+def test_the_dashboard_gives_the_sources_estimates_in_short_with_a_link_to_each(
+    user_client, career
+):
+    mark(user_client, "dig", "done")
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    timeline = Timeline.objects.get()
+    assert f'<a href="{timeline.get_absolute_url()}"><strong>6–12 months</strong></a>' in html
+    assert f"({Source.objects.get().short_name})" in html
+    assert "It varies." not in html
+
+
+@pytest.mark.parametrize(
+    ("done", "days", "enough"), [(1, 30, False), (2, 6, False), (2, 7, True), (5, 100, True)]
+)
+def test_a_forecast_needs_two_items_done_over_a_week(done, days, enough):
+    today = date(2026, 3, 1)
+
+    assert Forecast(done, 4, today - timedelta(days=days), today).enough is enough
+
+
+def test_a_forecast_finishes_at_the_pace_kept_and_rounds_up_to_a_whole_day():
+    today = date(2026, 3, 1)
+    forecast = Forecast(3, 4, today - timedelta(days=10), today, target=date(2026, 3, 10))
+
+    # 3 items in 10 days, 4 left: 13.3 days, so the 14th day.
+    assert forecast.finish == date(2026, 3, 15)
+    assert forecast.late is True
+    assert forecast.weeks_off_target == 1
+    assert Forecast(3, 0, today - timedelta(days=10), today).finish is None
+
+
+# Sharing
+
+
+def test_the_share_page_offers_its_address_in_a_field_to_copy(user_client, user):
+    link = ShareLink.objects.create(user=user)
+
+    html = user_client.get(reverse("progress:share")).content.decode()
+
+    address = f"http://testserver{link.get_absolute_url()}"
+    assert f'<input id="share-url" type="text" readonly value="{address}"' in html
+    assert '<button type="button" data-copy="share-url" hidden>Copy link</button>' in html
 
 
 # Search

@@ -1,13 +1,15 @@
 """What the pages show of the visitor's progress: the overlay of their statuses on a roadmap,
-each item's status control, the marks that show a status, and the counts."""
+each item's status control, the marks that show a status, the counts, and the careers a visitor
+has started."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from careers.models import Career
 from careers.roadmap import Roadmap
 
-from ..models import Status
+from ..models import Progress, Status
 from ..overlay import Overlay
 
 register = template.Library()
@@ -18,6 +20,22 @@ def progress_on(context, roadmap: Roadmap) -> Overlay:
     """The visitor's statuses on the roadmap: {% progress_on roadmap as progress %}."""
     owner = context["request"].owner
     return Overlay.of(roadmap, owner.statuses(roadmap.career))
+
+
+@register.simple_tag(takes_context=True)
+def careers_in_progress(context) -> list[Overlay]:
+    """The visitor's overlay on every career in which they have marked an item with a status
+    other than not started: {% careers_in_progress as started %}."""
+    owner = context["request"].owner
+    if not owner:
+        return []
+    marked = Progress.objects.of(owner).exclude(status=Status.NOT_STARTED)
+    careers = Career.objects.filter(pk__in=marked.values("item__career"))
+    overlays = [
+        Overlay.of(Roadmap.read(career.slug, ("steps", "checklist")), owner.statuses(career))
+        for career in careers
+    ]
+    return [overlay for overlay in overlays if overlay.summary.started]
 
 
 @register.filter

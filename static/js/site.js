@@ -8,11 +8,23 @@
     document.documentElement.classList.add("without-htmx");
   }
 
-  // A page fetched by HTMX into <main> (htmx sets its title): move focus to its heading so
-  // screen reader users hear that the page changed.
+  // A page fetched by HTMX into <main> (htmx sets its title): move focus to the part its
+  // address points to, such as the item a "Next up" link names, or else to its heading, so that
+  // keyboard and screen reader users start where the page changed.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "main") {
+      return;
+    }
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var anchored = id && document.getElementById(id);
+    if (anchored && target.contains(anchored) && anchored.tagName !== "DETAILS") {
+      anchored.setAttribute("tabindex", "-1");
+      anchored.focus({ preventScroll: true });
+      // After htmx's own scroll to the top of the new page, which comes once this event is done.
+      window.setTimeout(function () {
+        anchored.scrollIntoView({ block: "start" });
+      }, 0);
       return;
     }
     var heading = target.querySelector("h1");
@@ -70,6 +82,45 @@
       // Show what is saved, not a choice that was not.
       showChoice(form, form.dataset.saved);
       sayProblem(form, "Not saved: the site could not be reached. Please choose again.");
+    }
+  });
+
+  // A copy button copies the field it names. Without scripts, or where the browser offers no
+  // clipboard, the button stays hidden and the field is there to select and copy by hand.
+  function showCopyButtons(root) {
+    if (navigator.clipboard && root.querySelectorAll) {
+      root.querySelectorAll("[data-copy]").forEach(function (button) {
+        button.hidden = false;
+      });
+    }
+  }
+
+  showCopyButtons(document);
+  document.addEventListener("htmx:load", function (event) {
+    showCopyButtons(event.detail.elt);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    var field = button && document.getElementById(button.dataset.copy);
+    if (!field) {
+      return;
+    }
+    var status = document.getElementById(button.dataset.copy + "-status");
+    navigator.clipboard.writeText(field.value).then(
+      function () {
+        status.textContent = "Copied.";
+      },
+      function () {
+        field.select();
+        status.textContent = "Copying did not work: the address is selected, copy it by hand.";
+      }
+    );
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[readonly]")) {
+      event.target.select();
     }
   });
 

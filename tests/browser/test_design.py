@@ -1,6 +1,6 @@
 """The design in Chromium, on a 1280 px desktop and a 390 px phone, light and dark: status marks
-told apart, the status control as one radio group, touch targets, no sideways scrolling, the
-salary chart on a phone, axe-core."""
+told apart, the status control as one radio group, touch targets, no sideways scrolling,
+returning to the next item, copying the share link, the salary chart on a phone, axe-core."""
 
 import re
 
@@ -278,6 +278,46 @@ def test_a_title_its_status_and_its_note_link_fit_a_phone(site, phone):
         "options => options.map(o => o.getBoundingClientRect().top)"
     )
     assert len(set(options)) == 1  # all four statuses on one row
+
+
+def test_next_up_takes_a_returning_visitor_to_the_item(site, page):
+    roadmap = Roadmap.read("backend-developer", ("steps", "checklist"))
+    page.goto(site + SKILLS)
+    with page.expect_response(lambda response: "/status/" in response.url):
+        page.locator(f"#item-{next(iter(MARKED))} input[value=learning]").check()
+    following = roadmap.checklist[0]
+
+    page.goto(site + "/")
+    expect(page.locator(".continue")).to_contain_text(f"next up: {following.title}")
+    page.locator(".continue-next").click()
+
+    expect(page).to_have_url(re.compile(re.escape(following.get_absolute_url()) + "$"))
+    expect(page.locator(f"#{following.anchor}")).to_be_focused()
+    expect(page.locator(f"#{following.anchor}")).to_be_in_viewport()
+
+
+def test_the_share_page_copies_its_link_and_shows_it_without_javascript(
+    site, browser, user, page_without_js
+):
+    link = ShareLink.objects.create(user=user)
+    address = site + link.get_absolute_url()
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, site)
+    page.goto(site + "/progress/share/")
+
+    page.get_by_role("button", name="Copy link").click()
+
+    expect(page.locator("#share-url-status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    context.close()
+
+    sign_in(page_without_js, site)
+    page_without_js.goto(site + "/progress/share/")
+    expect(page_without_js.get_by_role("button", name="Copy link")).to_be_hidden()
+    field = page_without_js.get_by_label("Your progress page's address")
+    expect(field).to_have_value(address)
+    expect(field).not_to_be_editable()
 
 
 def test_the_salary_chart_reads_at_14_pixels_on_a_phone_and_wide_tables_scroll_in_their_box(
