@@ -1,7 +1,8 @@
 """The salary comparison page: the documents' tables as printed, converted and charted side by side.
 
 The choices (display currency, which day's exchange rates, sort order) are plain GET parameters, so
-every view of the comparison has a URL that can be shared.
+every view of the comparison has a URL that can be shared. The currency a visitor last chose is
+remembered in a cookie and shown when the address names none.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -32,9 +35,15 @@ CURRENCY_CHOICES = {code: f"{label} ({code})" for code, label in Currency.choice
 CHOICES = {"currency": CURRENCY_CHOICES, "rates": RATE_CHOICES, "sort": SORT_CHOICES}
 DEFAULTS = {"currency": Currency.INR.value, "rates": "own", "sort": "midpoint"}
 PARAMETER_NAMES = {"currency": "currency", "rates": "exchange rates", "sort": "sort order"}
+# The cookie that keeps the currency the visitor chose last, for a year. A cookie rather than the
+# session: remembering a choice should not cost a visitor without a session a database write.
+CURRENCY_COOKIE = "currency"
+CURRENCY_COOKIE_SECONDS = 365 * 24 * 60 * 60
 
 
-def read_options(query: QueryDict) -> tuple[dict[str, str], list[str]]:
+def read_options(
+    query: QueryDict, defaults: dict[str, str] = DEFAULTS
+) -> tuple[dict[str, str], list[str]]:
     """The visitor's choices, the default standing in for any missing or unknown one, and a
     notice for each unknown one."""
     options, notices = {}, []
@@ -43,16 +52,33 @@ def read_options(query: QueryDict) -> tuple[dict[str, str], list[str]]:
         if name == "currency":
             value = value.upper()
         if not value:
-            options[name] = DEFAULTS[name]
+            options[name] = defaults[name]
         elif value in choices:
             options[name] = value
         else:
-            options[name] = DEFAULTS[name]
+            options[name] = defaults[name]
             notices.append(
                 f"“{value[:40]}” is not one of the choices for {PARAMETER_NAMES[name]}, so this "
-                f"shows {choices[DEFAULTS[name]]} instead. The choices are: {', '.join(choices)}."
+                f"shows {choices[defaults[name]]} instead. The choices are: {', '.join(choices)}."
             )
     return options, notices
+
+
+def remember_currency(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Keep a currency the address names for the visitor's next visit; the page now depends on
+    the cookie, so caches must tell visitors apart by it."""
+    named = request.GET.get("currency", "").strip().upper()
+    if named in CURRENCY_CHOICES and named != request.COOKIES.get(CURRENCY_COOKIE):
+        response.set_cookie(
+            CURRENCY_COOKIE,
+            named,
+            max_age=CURRENCY_COOKIE_SECONDS,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def range_text(minimum: Decimal, maximum: Decimal, currency: str) -> str:
@@ -246,7 +272,9 @@ def caveats(tables: list[ConvertedTable]) -> list[str]:
 @vary_on_headers("HX-Request")
 def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
-    options, notices = read_options(request.GET)
+    remembered = request.COOKIES.get(CURRENCY_COOKIE, "")
+    defaults = {**DEFAULTS, "currency": remembered} if remembered in CURRENCY_CHOICES else DEFAULTS
+    options, notices = read_options(request.GET, defaults)
     currency = options["currency"]
     book = RateBook(ExchangeRate.objects.all())
     tables = [
@@ -278,5 +306,7 @@ def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
     status = HTTPStatus.BAD_REQUEST if notices else HTTPStatus.OK
     # Boosted navigation and history restores need the whole page; only the form asks for less.
     if request.htmx and request.htmx.target == "comparison":
-        return render(request, "careers/salaries.html#comparison", context, status=status)
-    return render(request, "careers/salaries.html", context, status=status)
+        template = "careers/salaries.html#comparison"
+    else:
+        template = "careers/salaries.html"
+    return remember_currency(request, render(request, template, context, status=status))

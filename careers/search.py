@@ -2,8 +2,9 @@
 
 Every kind of item is described once (``KINDS``): where its title and text are, and how to build the
 address of the page and anchor it is shown at. On PostgreSQL the search uses full-text search with
-ranking and highlighting by the database; elsewhere it matches each word as a substring and ranks
-and highlights in Python. Either way it is a single query over all kinds.
+ranking and highlighting by the database; elsewhere the database finds each word as a substring
+and Python keeps, ranks and highlights the items where every word stands as a whole word (or its
+plural), as full-text search does. Either way it is a single query over all kinds.
 """
 
 from __future__ import annotations
@@ -355,10 +356,13 @@ def _search_portable(words: list[str]) -> list[Hit]:
         for word in words:
             matches &= Q(r_title__icontains=word) | Q(r_body__icontains=word)
         parts.append(kind.rows().filter(matches).values_list(*COLUMNS))
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    pattern = whole_words(words)
+    each_word = [whole_words([word]) for word in words]
     hits = []
     for columns in _combined(parts):
         row = Row(*columns)
+        if not all(word.search(row.title) or word.search(row.body or "") for word in each_word):
+            continue
         title_matches = len(pattern.findall(row.title))
         body_matches = len(pattern.findall(row.body or ""))
         # A word in the title counts for more than one in the text, as the A/B weights do.
@@ -374,6 +378,13 @@ def _search_portable(words: list[str]) -> list[Hit]:
             )
         )
     return hits
+
+
+def whole_words(words: list[str]) -> re.Pattern:
+    """Any of the words where it stands as a whole word, or as its plural: "it" finds "it" but
+    not the "it" in "capacity", "skill" finds "skills"."""
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)", re.IGNORECASE)
 
 
 def excerpt(text: str, pattern: re.Pattern) -> str:

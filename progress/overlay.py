@@ -7,10 +7,12 @@ tags), the status control's answer, the dashboard and the share page all use it.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 from careers.models import ChecklistItem, Step
 from careers.roadmap import Roadmap, Stage
@@ -53,6 +55,21 @@ class Summary:
     def by_status(self) -> list[tuple[str, str, int]]:
         """(value, label, count) for every status, in the order the controls show them."""
         return [(value, label, self.counts[value]) for value, label in Status.choices]
+
+    @property
+    def started(self) -> bool:
+        """Whether any item has a status other than not started."""
+        return self.total > self.counts[Status.NOT_STARTED]
+
+    @property
+    def status(self) -> Status:
+        """The items' status taken together, for a step's mark: done once none is left
+        unfinished and one is done, skipped when all are, learning once one is done or learning."""
+        if self.total and not self.unfinished:
+            return Status.DONE if self.done else Status.SKIPPED
+        if self.done or self.counts[Status.LEARNING]:
+            return Status.LEARNING
+        return Status.NOT_STARTED
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,53 @@ class Overlay:
 
     def status_of(self, item: ChecklistItem) -> Status:
         return self.statuses[item.pk]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """When the unfinished items would all be done if the pace kept so far goes on.
+
+    The pace is the items done in the days since the first change on record: the oldest
+    Progress.updated_at of the career, which is as far back as the records reach (changing an
+    item again moves its date). Too few items or days tell nothing, and the forecast says so.
+    """
+
+    MIN_DONE: ClassVar[int] = 2
+    MIN_DAYS: ClassVar[int] = 7
+
+    done: int
+    unfinished: int
+    since: date | None
+    today: date
+    target: date | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.today - self.since).days if self.since else 0
+
+    @property
+    def enough(self) -> bool:
+        return self.done >= self.MIN_DONE and self.days >= self.MIN_DAYS
+
+    @property
+    def finish(self) -> date | None:
+        """The day the last unfinished item would be done; None when it cannot be told or
+        nothing is left."""
+        if not self.enough or not self.unfinished:
+            return None
+        return self.today + timedelta(days=math.ceil(self.unfinished * self.days / self.done))
+
+    @property
+    def late(self) -> bool:
+        """Whether the finish falls after the target date."""
+        return None not in (self.finish, self.target) and self.finish > self.target
+
+    @property
+    def weeks_off_target(self) -> int | None:
+        """Whole weeks (rounded up) between the finish and the target date, either way."""
+        if None in (self.finish, self.target):
+            return None
+        return math.ceil(abs((self.finish - self.target).days) / 7)
 
 
 @dataclass(frozen=True)
@@ -178,3 +242,8 @@ class CareerProgress:
     @property
     def weeks_left(self) -> Decimal | None:
         return self.goal.weeks_left(self.today).quantize(Decimal("0.1")) if self.goal else None
+
+    def forecast(self, since: date | None) -> Forecast:
+        """The forecast at the pace kept since `since`, the career's first change on record."""
+        target = self.goal.target_date if self.goal else None
+        return Forecast(self.summary.done, self.summary.unfinished, since, self.today, target)

@@ -2,10 +2,12 @@
 progress gives its owner's progress a new version (bulk updates do so in
 ProgressQuerySet.update, as they send no signal)."""
 
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.template.defaultfilters import pluralize
 
 from careers.models import ChecklistItem
 from careers.signals import items_merged
@@ -20,8 +22,16 @@ def keep_visitor_progress(sender, request, user, **kwargs) -> None:
     session_key = request.session.pop(SESSION_OWNER, None) if request is not None else None
     if session_key:
         with transaction.atomic():
+            moved = Progress.objects.filter(user__isnull=True, session_key=session_key).count()
             Progress.objects.merge_session_into(session_key, user)
             Goal.objects.merge_session_into(session_key, user)
+        if moved:
+            messages.success(
+                request,
+                f"The {moved} item{pluralize(moved)} you marked before signing in "
+                f"{pluralize(moved, 'is,are')} now kept in your account.",
+                fail_silently=True,
+            )
 
 
 @receiver(post_save, sender=Progress)

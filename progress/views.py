@@ -2,11 +2,12 @@
 
 import csv
 import json
+from datetime import date, datetime
 from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -145,14 +146,27 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect("progress:item", item_id=item.pk)
 
 
+def _first_changes(owner: Owner) -> dict[int, date]:
+    """Career id to the day of the owner's oldest change on record in it, in one query."""
+    firsts: dict[int, datetime] = dict(
+        Progress.objects.of(owner)
+        .values("item__career")
+        .annotate(first=Min("updated_at"))
+        .values_list("item__career", "first")
+    )
+    return {career: timezone.localdate(moment) for career, moment in firsts.items()}
+
+
 @never_stored
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     owner = request.owner
     started = _started(owner)
+    first_changes = _first_changes(owner)
+    cards = [(p, p.forecast(first_changes.get(p.career.pk))) for p in started]
     recent = Progress.objects.of(owner).select_related("item__career").order_by("-updated_at")[:15]
     context = {
-        "started": started,
+        "cards": cards,
         "recent": recent,
         "careers": Career.objects.exclude(pk__in=[p.career.pk for p in started]),
         "owner": owner,

@@ -129,8 +129,8 @@ def mark(client: Client, item: ChecklistItem, status: str, htmx: bool = False):
 
 
 def shows(response, item: ChecklistItem, status: str) -> bool:
-    pressed = f'id="status-{item.slug}-{status}" class="status-button" name="status" '
-    return pressed + f'value="{status}" aria-pressed="true"' in response.content.decode()
+    chosen = f'id="status-{item.slug}-{status}" name="status" value="{status}" checked>'
+    return chosen in response.content.decode()
 
 
 def stored(response) -> bool:

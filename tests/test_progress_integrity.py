@@ -150,7 +150,8 @@ def test_progress_survives_a_reload_that_removes_its_item(
     }
     page = client.get(reverse("progress:career", args=[career.slug])).content.decode()
     assert "No longer on the roadmap" in page
-    assert f"{skill.title}</a> (retired): Done; your note: REST and GraphQL" in page
+    retired = '<span class="status-mark status-done">Done</span>; your note: REST and GraphQL'
+    assert f"{skill.title}</a> (retired): {retired}" in page
     dashboard = client.get(reverse("progress:dashboard")).content.decode()
     assert "1 item you tracked is no longer on the roadmap (retired)" in dashboard
     exported = json.loads(client.get(reverse("progress:export_json")).content)["progress"]

@@ -55,7 +55,7 @@ def text(response) -> str:
 
 def pressed(html: str, item: ChecklistItem) -> str:
     """The status an item's control shows as chosen."""
-    found = re.search(rf'id="status-{item.slug}-([a-z-]+)"[^>]*aria-pressed="true"', html)
+    found = re.search(rf'id="status-{item.slug}-([a-z-]+)"[^>]*checked>', html)
     return found.group(1)
 
 

@@ -1,11 +1,15 @@
 """What the pages show of the visitor's progress: the overlay of their statuses on a roadmap,
-each item's status control, and the counts."""
+each item's status control, the marks that show a status, the counts, and the careers a visitor
+has started."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from careers.models import Career
 from careers.roadmap import Roadmap
 
-from ..models import Status
+from ..models import Progress, Status
 from ..overlay import Overlay
 
 register = template.Library()
@@ -18,20 +22,54 @@ def progress_on(context, roadmap: Roadmap) -> Overlay:
     return Overlay.of(roadmap, owner.statuses(roadmap.career))
 
 
+@register.simple_tag(takes_context=True)
+def careers_in_progress(context) -> list[Overlay]:
+    """The visitor's overlay on every career in which they have marked an item with a status
+    other than not started: {% careers_in_progress as started %}."""
+    owner = context["request"].owner
+    if not owner:
+        return []
+    marked = Progress.objects.of(owner).exclude(status=Status.NOT_STARTED)
+    careers = Career.objects.filter(pk__in=marked.values("item__career"))
+    overlays = [
+        Overlay.of(Roadmap.read(career.slug, ("steps", "checklist")), owner.statuses(career))
+        for career in careers
+    ]
+    return [overlay for overlay in overlays if overlay.summary.started]
+
+
 @register.filter
 def status_of(progress: Overlay, item) -> Status:
     return progress.status_of(item)
 
 
+@register.simple_tag
+def status_mark(status: str) -> SafeString:
+    """A status as its mark: icon, colour and label (see .status-mark in site.css)."""
+    status = Status(status)
+    return format_html('<span class="status-mark status-{}">{}</span>', status.value, status.label)
+
+
 @register.inclusion_tag("progress/_item_status.html", takes_context=True)
-def item_status(context, item, status: Status, oob: bool = False, next_page: str = "") -> dict:
-    """One item's status control, a button for each status; it posts without JavaScript too."""
+def item_status(
+    context,
+    item,
+    status: Status,
+    oob: bool = False,
+    next_page: str = "",
+    has_note: bool | None = None,
+    note_link: bool = True,
+) -> dict:
+    """One item's status control, a radio group that posts without JavaScript too, and a link
+    to the item's note; `has_note` says whether there is one, where the page knows it."""
     return {
         "item": item,
         "status": status,
         "choices": Status.choices,
         "oob": oob,
         "next": next_page or context["request"].get_full_path(),
+        "has_note": has_note,
+        "note_link": note_link,
     }
 
 

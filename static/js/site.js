@@ -2,11 +2,29 @@
 (function () {
   "use strict";
 
-  // A page fetched by HTMX into <main> (htmx sets its title): move focus to its heading so
-  // screen reader users hear that the page changed.
+  // The status controls' save buttons hide once scripts run (site.css); should htmx be
+  // missing, they stay, so that a status can still be saved.
+  if (!window.htmx) {
+    document.documentElement.classList.add("without-htmx");
+  }
+
+  // A page fetched by HTMX into <main> (htmx sets its title): move focus to the part its
+  // address points to, such as the item a "Next up" link names, or else to its heading, so that
+  // keyboard and screen reader users start where the page changed.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "main") {
+      return;
+    }
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var anchored = id && document.getElementById(id);
+    if (anchored && target.contains(anchored) && anchored.tagName !== "DETAILS") {
+      anchored.setAttribute("tabindex", "-1");
+      anchored.focus({ preventScroll: true });
+      // After htmx's own scroll to the top of the new page, which comes once this event is done.
+      window.setTimeout(function () {
+        anchored.scrollIntoView({ block: "start" });
+      }, 0);
       return;
     }
     var heading = target.querySelector("h1");
@@ -14,6 +32,100 @@
       heading.focus({ preventScroll: true });
     }
     openTarget();
+  });
+
+  // A status control saves as soon as its choice changes, and keeps showing the visitor's choice
+  // (htmx leaves it in place). The choice is written into the markup too, because htmx keeps
+  // pages for the back button as markup.
+  function statusForm(element) {
+    return (element && element.closest && element.closest("form.item-status")) || null;
+  }
+
+  function showChoice(form, value) {
+    form.querySelectorAll("input[name=status]").forEach(function (radio) {
+      radio.checked = radio.value === value;
+      radio.toggleAttribute("checked", radio.checked);
+    });
+  }
+
+  function sayProblem(form, text) {
+    var problem = form.querySelector(".status-problem");
+    if (!problem && text) {
+      problem = document.createElement("p");
+      problem.className = "status-problem";
+      problem.setAttribute("role", "alert");
+      form.appendChild(problem);
+    }
+    if (problem) {
+      problem.textContent = text;
+      problem.hidden = !text;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = statusForm(event.target);
+    if (form && event.target.name === "status") {
+      showChoice(form, event.target.value);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = statusForm(event.detail.elt);
+    if (!form) {
+      return;
+    }
+    var sent = event.detail.requestConfig && event.detail.requestConfig.parameters.get("status");
+    var refused = event.detail.xhr && event.detail.xhr.status === 429;
+    if (event.detail.successful && !refused) {
+      form.dataset.saved = sent;
+      sayProblem(form, "");
+    } else {
+      // Show what is saved, not a choice that was not. A refusal for coming too often brings its
+      // own message (swapped into the form); anything else is said here.
+      showChoice(form, form.dataset.saved);
+      if (!event.detail.xhr || event.detail.xhr.status !== 429) {
+        sayProblem(form, "Not saved: the site could not be reached. Please choose again.");
+      }
+    }
+  });
+
+  // A copy button copies the field it names. Without scripts, or where the browser offers no
+  // clipboard, the button stays hidden and the field is there to select and copy by hand.
+  function showCopyButtons(root) {
+    if (navigator.clipboard && root.querySelectorAll) {
+      root.querySelectorAll("[data-copy]").forEach(function (button) {
+        button.hidden = false;
+      });
+    }
+  }
+
+  showCopyButtons(document);
+  document.addEventListener("htmx:load", function (event) {
+    showCopyButtons(event.detail.elt);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    var field = button && document.getElementById(button.dataset.copy);
+    if (!field) {
+      return;
+    }
+    var status = document.getElementById(button.dataset.copy + "-status");
+    navigator.clipboard.writeText(field.value).then(
+      function () {
+        status.textContent = "Copied.";
+      },
+      function () {
+        field.select();
+        status.textContent = "Copying did not work: the address is selected, copy it by hand.";
+      }
+    );
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("input[readonly]")) {
+      event.target.select();
+    }
   });
 
   // A link to one question (or to an answer within it) opens it.
