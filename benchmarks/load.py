@@ -40,6 +40,7 @@ import gevent.pool
 import locust  # first: it patches the standard library for gevent before requests loads ssl
 import requests
 from locust.env import Environment
+from pages import manage, table  # the page benchmark beside this one
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
@@ -319,14 +320,6 @@ def environment(database_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-
-
 def psql(command: str) -> None:
     subprocess.run(
         ["psql", f"{DATABASE_SERVER}/postgres", "-q", "-c", command],
@@ -383,17 +376,6 @@ def run_load(users: int, seconds: int) -> Environment:
     gevent.spawn_later(seconds, runner.quit)
     runner.greenlet.join()
     return env
-
-
-def table(headers: list[str], rows: list[list[object]]) -> str:
-    cells = [headers, *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in cells
-    ]
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([lines[0], rule, *lines[1:]])
 
 
 def report(env: Environment) -> int:
