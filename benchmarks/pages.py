@@ -153,11 +153,13 @@ def visitor_with_progress():
     from django.conf import settings
 
     from careers.models import ChecklistItem
+    from progress.middleware import renew
     from progress.models import SESSION_OWNER, Progress
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session.save()
     session[SESSION_OWNER] = session.session_key
+    renew(session)  # as their last change did
     session.save()
     items = ChecklistItem.objects.current()[:20]
     for n, item in enumerate(items):

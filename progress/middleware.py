@@ -20,10 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .models import SESSION_OWNER, Owner
+from .models import RENEWED, SESSION_OWNER, Owner
 
-# When the session was last renewed (ISO 8601): it lasts SESSION_COOKIE_AGE from then.
-RENEWED = "progress_renewed"
 VISIT_RENEWS_AFTER = timedelta(days=1)
 # What Django's session keys are made of; the database column holds at most 40 characters.
 SESSION_KEY = re.compile(r"[a-z0-9]{8,40}")

@@ -1,7 +1,7 @@
 """A visitor's progress on checklist items, kept for an account or for an anonymous session."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_UP, Decimal
 from typing import Any
@@ -20,6 +20,9 @@ from careers.pages import new_version, read_version
 # The session remembers which session key its anonymous progress is filed under, because logging
 # in gives the session a new key before the account can take the progress over.
 SESSION_OWNER = "progress_session_key"
+# When the session was last renewed (ISO 8601): it lasts SESSION_COOKIE_AGE from then. Every
+# change of the visitor's progress renews it (see progress.middleware).
+RENEWED = "progress_renewed"
 # The longest note a visitor can write. Signing in can join two notes into a longer one (see
 # merge_notes); such a note is kept whole, and can be shortened but not lengthened.
 NOTE_MAX_LENGTH = 5000
@@ -30,11 +33,13 @@ def _owner_name(user_id: int | None, session_key: str) -> str:
 
 
 def progress_changed(user_id: int | None, session_key: str) -> None:
-    """Give an owner's progress a new version, now and once the change commits, so that pages
-    showing the old progress are not served to them again (see careers.pages)."""
-    key = f"progress:version:{_owner_name(user_id, session_key)}"
-    new_version(key)
-    transaction.on_commit(lambda: new_version(key))
+    """Give an account's progress a new version, now and once the change commits, so that pages
+    showing the old progress are not served to it again (see careers.pages). An anonymous
+    visitor's version is kept in their session instead (see Owner.progress_version)."""
+    if user_id:
+        key = f"progress:version:{_owner_name(user_id, session_key)}"
+        new_version(key)
+        transaction.on_commit(lambda: new_version(key))
 
 
 class Status(models.TextChoices):
@@ -76,6 +81,8 @@ class Owner:
 
     user: Any = None
     session_key: str = ""
+    # An anonymous owner's session's last renewal (RENEWED).
+    renewed: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, request, create: bool = False) -> "Owner":
@@ -88,7 +95,7 @@ class Owner:
         if create and session.get(SESSION_OWNER) != session.session_key:
             session[SESSION_OWNER] = session.session_key
         if session.session_key and session.get(SESSION_OWNER) == session.session_key:
-            return cls(session_key=session.session_key)
+            return cls(session_key=session.session_key, renewed=session.get(RENEWED, ""))
         return cls()
 
     def __bool__(self) -> bool:
@@ -104,9 +111,16 @@ class Owner:
 
     @property
     def progress_version(self) -> str | None:
-        """Changes whenever this owner's progress does; empty for nobody, None if unknown."""
+        """Changes whenever this owner's progress does; empty for nobody, None if unknown.
+
+        An anonymous visitor's progress changes only through their own requests, and each change
+        renews their session: the moment of that renewal, read with the session, versions it. An
+        account can change from several devices at once: its version is kept in the shared cache.
+        """
         if not self:
             return ""
+        if not self.user:
+            return f"session:{self.session_key}:{self.renewed}"
         name = _owner_name(self.user.pk if self.user else None, self.session_key)
         version = read_version(f"progress:version:{name}")
         return f"{name}:{version}" if version else None

@@ -11,6 +11,7 @@ from django.test import Client
 
 from careers.models import ChecklistItem
 from careers.pages import CSRF_PLACEHOLDER, page_key
+from progress.models import Progress
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,35 @@ def test_a_page_with_a_message_waiting_is_rendered_for_its_visitor_alone(loaded)
     assert "Your note is saved." in response.content.decode()
     assert page_key(response.wsgi_request) is None
     assert "Your note is saved." not in Client().get(CAREER).content.decode()
+
+
+def test_an_anonymous_visitors_pages_are_versioned_by_their_session_alone(career):
+    """A returning visitor without an account costs the shared cache one read (their session):
+    each change of their progress renews the session, and that renewal versions their pages."""
+    from django.core.cache import cache
+
+    item = ChecklistItem.objects.filter(career=career, kind="skill").first()
+    visitor = Client()
+    page = career.get_absolute_url()
+    url = f"/progress/items/{item.pk}/status/"
+    checked = f'id="status-{item.slug}-{{}}" name="status" value="{{}}" checked>'
+
+    visitor.post(url, {"status": "learning"})
+    before = page_key(visitor.get(page).wsgi_request)
+    assert checked.format("learning", "learning") in visitor.get(page).content.decode()
+    visitor.post(url, {"status": "done"})
+
+    assert page_key(visitor.get(page).wsgi_request) != before
+    assert checked.format("done", "done") in visitor.get(page).content.decode()
+    assert cache.get(f"progress:version:session:{visitor.session.session_key}") is None
+
+
+def test_staff_see_and_add_only_accounts_progress_in_the_admin(admin_client, career, user):
+    item = ChecklistItem.objects.filter(career=career).first()
+    Client().post(f"/progress/items/{item.pk}/status/", {"status": "done"})
+    Progress.objects.create(user=user, item=item, status="learning")
+
+    listing = admin_client.get("/admin/progress/progress/").content.decode()
+    assert "1 progress" in listing and "ada" in listing
+    form = admin_client.get("/admin/progress/progress/add/").content.decode()
+    assert 'name="user"' in form and 'name="session_key"' not in form
