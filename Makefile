@@ -1,9 +1,10 @@
 # The README's two commands: `make run` serves the site, `make test` runs every test.
+# `make screenshots` retakes the README's screenshots (tests/browser/screenshots/) in Chromium.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint content
+.PHONY: install run test lint content screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +31,6 @@ lint: install
 
 content: install
 	DEBUG=1 $(BIN)/python manage.py dump_content
+
+screenshots: install
+	$(BIN)/python -m pytest tests/browser/screenshots.py -p no:cacheprovider -q

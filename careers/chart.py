@@ -1,7 +1,10 @@
 """The geometry of the salary chart: one bar per range, on an axis that starts at zero.
 
-The template draws the SVG from these numbers; colours and type sizes live in salaries.css, since
-the Content-Security-Policy forbids style attributes.
+Across, every position is a percentage of the plot's width, so the drawing stretches with the page
+while its text keeps the page's own type size (a viewBox would scale the text down with the
+drawing on a narrow screen). Down, positions are pixels within one bar's strip; the row labels are
+HTML above the strips, free to wrap. The template draws the chart from these numbers; colours and
+type sizes live in salaries.css, since the Content-Security-Policy forbids style attributes.
 """
 
 from __future__ import annotations
@@ -12,14 +15,13 @@ from decimal import ROUND_CEILING, Decimal
 
 from .money import format_compact
 
-WIDTH = 480
-LEFT = 16
-RIGHT = WIDTH - 44
-TOP = 8
-ROW_HEIGHT = 48
-LABEL_BASELINE = 18
-BAR_OFFSET = 26
+FULL = Decimal(100)
+STRIP_HEIGHT = 26
+BAR_TOP = 6
 BAR_HEIGHT = 14
+MARK_OVERHANG = 4
+AXIS_HEIGHT = 28
+TICK_LABEL_BASELINE = 20
 TARGET_TICKS = 5
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 COORDINATE = Decimal("0.1")
@@ -45,8 +47,6 @@ class Bar:
     label: str
     series: int
     summary: str
-    label_y: int
-    bar_y: int
     x_min: Decimal
     x_max: Decimal
     x_mid: Decimal
@@ -55,20 +55,12 @@ class Bar:
     def width(self) -> Decimal:
         return self.x_max - self.x_min
 
-    @property
-    def mark_top(self) -> int:
-        return self.bar_y - 4
-
-    @property
-    def mark_bottom(self) -> int:
-        return self.bar_y + BAR_HEIGHT + 4
-
 
 @dataclass(frozen=True)
 class Tick:
     x: Decimal
     label: str
-    # Every other label is hidden on narrow screens, where the type is larger.
+    # Every other label is hidden on narrow screens, where the labels would touch.
     minor: bool
 
 
@@ -76,20 +68,19 @@ class Tick:
 class Chart:
     bars: list[Bar]
     ticks: list[Tick]
-    axis_y: int
-    top: int = TOP
-    left: int = LEFT
-    right: int = RIGHT
-    width: int = WIDTH
+    strip_height: int = STRIP_HEIGHT
+    bar_top: int = BAR_TOP
     bar_height: int = BAR_HEIGHT
+    axis_height: int = AXIS_HEIGHT
+    tick_label_baseline: int = TICK_LABEL_BASELINE
 
     @property
-    def tick_label_y(self) -> int:
-        return self.axis_y + 20
+    def mark_top(self) -> int:
+        return self.bar_top - MARK_OVERHANG
 
     @property
-    def height(self) -> int:
-        return self.axis_y + 36
+    def mark_bottom(self) -> int:
+        return self.bar_top + self.bar_height + MARK_OVERHANG
 
 
 def nice_step(largest: Decimal, target: int = TARGET_TICKS) -> Decimal:
@@ -108,23 +99,21 @@ def draw(ranges: Sequence[Range], currency: str) -> Chart:
     top_value = step * intervals
 
     def x(value: Decimal) -> Decimal:
-        return (LEFT + value / top_value * (RIGHT - LEFT)).quantize(COORDINATE)
+        return (value / top_value * FULL).quantize(COORDINATE)
 
     bars = [
         Bar(
             label=r.label,
             series=r.series,
             summary=r.summary,
-            label_y=TOP + index * ROW_HEIGHT + LABEL_BASELINE,
-            bar_y=TOP + index * ROW_HEIGHT + BAR_OFFSET,
             x_min=x(r.minimum),
             x_max=x(r.maximum),
             x_mid=x(r.midpoint),
         )
-        for index, r in enumerate(ranges)
+        for r in ranges
     ]
     ticks = [
         Tick(x(step * i), format_compact(step * i, currency), minor=i % 2 == 1 and intervals > 3)
         for i in range(intervals + 1)
     ]
-    return Chart(bars=bars, ticks=ticks, axis_y=TOP + len(ranges) * ROW_HEIGHT + 4)
+    return Chart(bars=bars, ticks=ticks)

@@ -219,5 +219,40 @@ def test_chart_bars_run_from_minimum_to_maximum_with_the_midpoint_between():
     assert germany.x_max < us.x_max
     assert us.x_mid == (us.x_min + us.x_max) / 2
     assert [tick.label for tick in chart.ticks][0] == "€0"
-    assert chart.ticks[-1].x == chart.right
-    assert us.x_max <= chart.right
+    assert chart.ticks[0].x == 0
+    assert chart.ticks[-1].x == 100
+    assert us.x_max <= 100
+
+
+ranges = st.lists(
+    st.tuples(
+        st.decimals(min_value=0, max_value=Decimal("1e12"), places=0),
+        st.decimals(min_value=0, max_value=Decimal("1e12"), places=0),
+    ).map(sorted),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(ranges, st.sampled_from(CURRENCIES))
+def test_chart_places_every_bar_and_tick_across_the_plot_in_percent(ends, currency):
+    chart = draw(
+        [Range(f"Row {i}", 1, low, high, "") for i, (low, high) in enumerate(ends)], currency
+    )
+    xs = [tick.x for tick in chart.ticks]
+    assert xs[0] == 0 and xs[-1] == 100
+    assert xs == sorted(set(xs))
+    largest = max(high for _, high in ends)
+    placed = list(zip(chart.bars, ends, strict=True))
+    for bar, (low, high) in placed:
+        assert 0 <= bar.x_min <= bar.x_mid <= bar.x_max <= 100
+        if high == largest and high:
+            assert bar.x_max >= xs[-2]  # the axis ends within one step of the largest maximum
+        # A larger amount never sits further left.
+        for other, (other_low, other_high) in placed:
+            if low <= other_low:
+                assert bar.x_min <= other.x_min
+            if high <= other_high:
+                assert bar.x_max <= other.x_max
+    assert chart.mark_top < chart.bar_top
+    assert chart.bar_top + chart.bar_height < chart.mark_bottom <= chart.strip_height

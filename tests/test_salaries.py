@@ -105,16 +105,18 @@ def test_sorts_differ_where_the_ranges_overlap(client, loaded):
     assert by_maximum.index("Germany, 2023") == 2
 
 
-def test_chart_is_an_inline_svg_image_with_title_description_and_a_bar_per_range(client, loaded):
+def test_chart_is_one_image_with_title_description_and_a_bar_per_range(client, loaded):
     _, html = page(client, currency="GBP")
-    svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
-    assert 'role="img"' in svg
-    assert 'aria-labelledby="chart-title chart-desc"' in svg
-    assert '<title id="chart-title">' in svg
-    assert '<desc id="chart-desc">' in svg
-    assert svg.count('class="bar"') == SalaryRow.objects.count()
-    assert svg.count('class="midpoint"') == SalaryRow.objects.count()
-    assert "£0" in svg
+    chart = re.search(r'<div class="salary-chart" .*?</figure>', html, re.S).group(0)
+    assert 'role="img"' in chart
+    assert 'aria-labelledby="chart-title chart-desc"' in chart
+    assert re.search(r'<p id="chart-title" hidden>\S', chart)
+    assert re.search(r'<p id="chart-desc" hidden>\S', chart)
+    assert chart.count('class="bar"') == SalaryRow.objects.count()
+    assert chart.count('class="midpoint"') == SalaryRow.objects.count()
+    assert chart.count('class="row-label"') == SalaryRow.objects.count()
+    assert "£0" in chart
+    assert "viewBox" not in chart
     assert "style=" not in html
 
 
