@@ -4,6 +4,7 @@ import csv
 import json
 from datetime import date, datetime
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -94,12 +95,16 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(_back_to(request, item))
     roadmap = Roadmap.read(item.career.slug, ("steps", "checklist"))
+    # Sent from the map's panel, or from the overview, which has the map: its parts change too.
+    from_panel = (request.htmx.trigger or "").startswith(PANEL_PREFIX)
+    sent_from = urlsplit(request.htmx.current_url_abs_path or "").path
     context = {
         "progress": Overlay.of(roadmap, owner.statuses(item.career)),
         "item": item,
         "stage": next((s for s in roadmap.stages if item in s.items), None),
         "next": next_page(request),
-        "from_panel": (request.htmx.trigger or "").startswith(PANEL_PREFIX),
+        "from_panel": from_panel,
+        "on_map": from_panel or sent_from == item.career.get_absolute_url(),
     }
     return render(request, "progress/status_saved.html", context)
 
