@@ -124,7 +124,19 @@ def test_the_keyboard_reaches_every_node_in_reading_order_with_a_visible_focus(s
     ) + len(road().checklist)
 
 
-def test_an_item_opens_in_the_panel_at_its_address_and_escape_brings_focus_back(site, page):
+def test_the_open_panel_fits_a_phone_and_passes_axe(site, phone_page, axe):
+    phone_page.goto(site + CAREER)
+    phone_page.locator(f"#map-item-{SKILL}").click()
+    panel = phone_page.locator("#map-panel")
+    expect(panel).to_be_visible()
+
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe(phone_page) == []
+
+
+def test_an_item_opens_in_the_panel_at_its_address_and_escape_brings_focus_back(site, page, axe):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(site + CAREER)
     node = page.locator(f"#map-item-{SKILL}")
@@ -138,6 +150,7 @@ def test_an_item_opens_in_the_panel_at_its_address_and_escape_brings_focus_back(
     expect(panel).to_contain_text(item.body)
     expect(panel.locator(".cite a")).to_have_count(item.sources.count())
     expect(panel.locator(f"#panel-status-{SKILL}")).to_be_visible()
+    assert axe(page) == []
 
     page.keyboard.press("Escape")
 
