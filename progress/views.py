@@ -123,7 +123,7 @@ def _item_context(item: ChecklistItem, record: "Progress | None") -> dict:
         "item": item,
         "record": record,
         "status": _status(record),
-        "cited": item.sources.all(),
+        "cited": tuple(item.sources.all()),
         "prefix": "",
     }
 
