@@ -8,7 +8,8 @@ once with Redis (REDIS_URL, default redis://127.0.0.1:6379/15, emptied first) an
 
 1. queries per page, with the real content and with 20 times as much generated content, for a
    visitor with progress, on the first request after a content change and on the next ones;
-2. the career overview's weight: its HTML and every stylesheet and script it loads, gzipped;
+2. the career overview's weight: its HTML and every stylesheet and script it loads, gzipped, and
+   the part of it that is the map of the road (its HTML and map.css);
 3. requests per second under gunicorn (gthread, keep-alive) for the overview, a step page and the
    skills page, for a first-time visitor (no cookie) and for a returning visitor with progress,
    each against a static file served by the same process. The machine is noisy, so static file
@@ -54,6 +55,8 @@ PAGES = (
     "/sources/",
     "/search/?q=database",
 )
+# The overview's map of the road in its HTML (templates/progress/_map.html).
+MAP_HTML = re.compile(rb'<nav class="road-map".*?</nav>', re.DOTALL)
 MULTIPLIED = (
     "steps",
     "skills",
@@ -255,7 +258,7 @@ def gzipped_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list, dict]:
+def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list, dict, dict]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cookie_name, session_key = child(env, "session")
@@ -289,9 +292,13 @@ def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list
         returning = "; ".join([f"{cookie_name}={session_key}", *cookies])
         assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
         weights = [("HTML", len(html), gzipped_size(html))]
+        map_weight = {"HTML": gzipped_size(MAP_HTML.search(html).group())}
         for asset in assets:
             body = fetch(base + asset.decode())
-            weights.append((asset.decode().rsplit("/", 1)[-1], len(body), gzipped_size(body)))
+            name = asset.decode().rsplit("/", 1)[-1]
+            weights.append((name, len(body), gzipped_size(body)))
+            if name.startswith("map."):
+                map_weight["map.css"] = gzipped_size(body)
         static_url = base + next(a.decode() for a in assets if a.endswith(b".css"))
         visitors = {"first visit": "", "returning, with progress": returning}
         runs = [(path, who) for path in THROUGHPUT_PAGES for who in visitors]
@@ -314,7 +321,7 @@ def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return weights, rates
+    return weights, map_weight, rates
 
 
 # The read path of the public pages and its caching: views, the read model, the status overlay
@@ -421,7 +428,7 @@ def measure(folder: Path, redis: bool, seconds: int, rounds: int) -> None:
     real = prepare(database("real"), ROOT / "content", folder, redis)
     manage(real, "collectstatic", "--noinput")
     real_counts = child(real, "queries")
-    weights, rates = weigh_and_time(real, seconds, rounds)
+    weights, map_weight, rates = weigh_and_time(real, seconds, rounds)
     big = prepare(database("x20"), generated_content(folder, 20), folder, redis)
     big_counts = child(big, "queries")
 
@@ -449,6 +456,11 @@ def measure(folder: Path, redis: bool, seconds: int, rounds: int) -> None:
             ["part", "raw", "gzip"],
             [*([name, raw, gz] for name, raw, gz in weights), ["total", total_raw, total_gzip]],
         )
+    )
+    print(
+        "\nOf which the map of the road, gzipped on its own: "
+        + ", ".join(f"{part} {size}" for part, size in map_weight.items())
+        + f", {sum(map_weight.values())} bytes in all"
     )
     print(
         "\nThroughput under gunicorn gthread (1 worker, 4 threads, keep-alive), wrk -c8, "

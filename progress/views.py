@@ -4,6 +4,7 @@ import csv
 import json
 from datetime import date, datetime
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,10 @@ from .overlay import CareerProgress, Overlay
 never_stored = cache_control(private=True, no_store=True)
 # Characters that make a spreadsheet read a cell as a formula (OWASP's "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The overview map's panel (templates/progress/_map.html), where an item opens over HTMX, and
+# what starts the ids of the panel's status control, apart from the overview's own control.
+MAP_PANEL = "map-panel"
+PANEL_PREFIX = "panel-"
 
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
@@ -90,11 +95,16 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(_back_to(request, item))
     roadmap = Roadmap.read(item.career.slug, ("steps", "checklist"))
+    # Sent from the map's panel, or from the overview, which has the map: its parts change too.
+    from_panel = (request.htmx.trigger or "").startswith(PANEL_PREFIX)
+    sent_from = urlsplit(request.htmx.current_url_abs_path or "").path
     context = {
         "progress": Overlay.of(roadmap, owner.statuses(item.career)),
         "item": item,
         "stage": next((s for s in roadmap.stages if item in s.items), None),
         "next": next_page(request),
+        "from_panel": from_panel,
+        "on_map": from_panel or sent_from == item.career.get_absolute_url(),
     }
     return render(request, "progress/status_saved.html", context)
 
@@ -107,16 +117,30 @@ def _status(record: "Progress | None") -> Status:
     return Status(record.status) if record else Status.NOT_STARTED
 
 
+def _item_context(item: ChecklistItem, record: "Progress | None") -> dict:
+    """What an item's page shows besides the note form: the item, its sources, its status."""
+    return {
+        "item": item,
+        "record": record,
+        "status": _status(record),
+        "cited": tuple(item.sources.all()),
+        "prefix": "",
+    }
+
+
 @never_stored
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
     record = _with_record(request, item)
     note = record.note if record else ""
+    context = _item_context(item, record)
+    if request.htmx.target == MAP_PANEL:
+        context.update(panel=True, prefix=PANEL_PREFIX)
+        return render(request, "progress/item.html#details", context)
     form = NoteForm(initial={"note": note}, saved_note=note)
-    context = {"item": item, "form": form, "record": record, "status": _status(record)}
-    return render(request, "progress/item.html", context)
+    return render(request, "progress/item.html", {**context, "form": form})
 
 
 @never_stored
@@ -133,7 +157,7 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
         form.add_error("note", refusal)
     if not form.is_valid():
         template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
-        context = {"item": item, "form": form, "record": record, "status": _status(record)}
+        context = {**_item_context(item, record), "form": form}
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
     record = Progress.objects.save_for(
         Owner.of(request, create=True), item, note=form.cleaned_data["note"]

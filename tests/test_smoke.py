@@ -43,7 +43,8 @@ def test_the_real_overview_lists_the_steps_of_the_content_files_in_their_order(
     for path in career_files(content_dir):
         career = read_yaml(path, path.name)
         html = client.get(f"/{career['slug']}/").content.decode()
-        steps = html[html.index('<ol class="steps">') : html.index("</ol>")]
+        start = html.index('<ol class="steps">')
+        steps = html[start : html.index("</ol>", start)]
         shown = re.findall(r'<li class="step" id="step-([^"]+)">', steps)
         assert shown == [step["slug"] for step in career["steps"]]
         positions = [steps.index(escape(step["title"])) for step in career["steps"]]

@@ -44,10 +44,16 @@ def status_of(progress: Overlay, item) -> Status:
 
 
 @register.simple_tag
-def status_mark(status: str) -> SafeString:
-    """A status as its mark: icon, colour and label (see .status-mark in site.css)."""
+def status_mark(status: str, label_hidden: bool = False) -> SafeString:
+    """A status as its mark: icon, colour and label (see .status-mark in site.css); with
+    `label_hidden` the label is left to screen readers, where the icon stands in a small space."""
     status = Status(status)
-    return format_html('<span class="status-mark status-{}">{}</span>', status.value, status.label)
+    label = format_html('<span class="visually-hidden">{}</span>', status.label)
+    return format_html(
+        '<span class="status-mark status-{}">{}</span>',
+        status.value,
+        label if label_hidden else status.label,
+    )
 
 
 @register.inclusion_tag("progress/_item_status.html", takes_context=True)
@@ -59,9 +65,11 @@ def item_status(
     next_page: str = "",
     has_note: bool | None = None,
     note_link: bool = True,
+    prefix: str = "",
 ) -> dict:
     """One item's status control, a radio group that posts without JavaScript too, and a link
-    to the item's note; `has_note` says whether there is one, where the page knows it."""
+    to the item's note; `has_note` says whether there is one, where the page knows it. `prefix`
+    starts its ids, for a second control of the same item on one page (the map's panel)."""
     return {
         "item": item,
         "status": status,
@@ -70,10 +78,13 @@ def item_status(
         "next": next_page or context["request"].get_full_path(),
         "has_note": has_note,
         "note_link": note_link,
+        "prefix": prefix,
     }
 
 
 @register.inclusion_tag("progress/_step_counter.html")
-def step_counter(progress: Overlay, stage, oob: bool = False) -> dict:
-    """How many of a stage's items are done; `stage` is a Stage or a step."""
-    return {"slug": stage.slug, "summary": progress.by_stage[stage.slug], "oob": oob}
+def step_counter(progress: Overlay, stage, oob: bool = False, prefix: str = "") -> dict:
+    """How many of a stage's items are done; `stage` is a Stage or a step. `prefix` starts its
+    id, for a second counter of the same stage on one page (the map's)."""
+    summary = progress.by_stage[stage.slug]
+    return {"slug": stage.slug, "summary": summary, "oob": oob, "prefix": prefix}

@@ -34,6 +34,47 @@
     openTarget();
   });
 
+  // The overview's map opens an item in its panel (htmx loads it there and puts the item's
+  // address in the history): focus goes to the item, and back to its link on the map when the
+  // panel closes, by its button or Escape, which also puts the overview's address back.
+  var mapOpener = null;
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = event.detail.target;
+    if (!panel || panel.id !== "map-panel") {
+      return;
+    }
+    mapOpener = event.detail.requestConfig.elt.id;
+    panel.hidden = false;
+    panel.querySelector(".map-panel-title").focus();
+  });
+
+  function closeMapPanel() {
+    var panel = document.getElementById("map-panel");
+    if (!panel || panel.hidden) {
+      return;
+    }
+    panel.hidden = true;
+    panel.replaceChildren();
+    window.history.replaceState({ htmx: true }, "", panel.dataset.closesTo);
+    var opener = mapOpener && document.getElementById(mapOpener);
+    if (opener) {
+      opener.focus();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".map-panel-close")) {
+      closeMapPanel();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      closeMapPanel();
+    }
+  });
+
   // A status control saves as soon as its choice changes, and keeps showing the visitor's choice
   // (htmx leaves it in place). The choice is written into the markup too, because htmx keeps
   // pages for the back button as markup.

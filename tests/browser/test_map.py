@@ -1,0 +1,212 @@
+"""The overview's map in Chromium with the real content: two screens at most on a desktop, one
+column on a 320 px phone, light and dark, on paper, axe-core; every node in reach of the keyboard;
+an item's panel opening and closing; a status changed in it showing everywhere on the page."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from careers.models import ChecklistItem
+from careers.roadmap import Roadmap
+from progress.models import Progress
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CAREER = "/backend-developer/"
+SKILL = "programming-languages"
+SCREENS = [(1280, "light"), (1280, "dark"), (320, "light"), (320, "dark")]
+
+
+@pytest.fixture(params=SCREENS, ids=[f"{width}px-{scheme}" for width, scheme in SCREENS])
+def screen(request, browser):
+    width, scheme = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=width < 500, color_scheme=scheme
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def road() -> Roadmap:
+    return Roadmap.read("backend-developer", ("steps", "checklist"))
+
+
+def sign_in_with_progress(page, site: str, user: User) -> None:
+    """The account has one item of each status on the map."""
+    items = road().checklist
+    for item, status in zip(items, ("done", "learning", "skipped"), strict=False):
+        Progress.objects.create(user=user, item=item, status=status)
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button")
+    page.wait_for_url(f"{site}/dashboard/")
+
+
+def test_the_map_fits_its_screen_shows_the_statuses_and_passes_axe(site, screen, user, axe):
+    sign_in_with_progress(screen, site, user)
+    screen.goto(site + CAREER)
+    road_map = screen.locator(".road-map")
+    width = screen.viewport_size["width"]
+
+    box = road_map.bounding_box()
+    if width == 1280:
+        assert box["height"] <= 2 * 900
+    assert screen.evaluate("document.documentElement.scrollWidth") <= width
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    first, second, third = road().checklist[:3]
+    for item, label in ((first, "Done"), (second, "Learning"), (third, "Skipped")):
+        node = screen.locator(f"#map-item-{item.slug}")
+        name = re.compile(rf"^{re.escape(item.title)}\s*,\s*{label}$")
+        expect(node).to_have_accessible_name(name)
+        expect(node.locator(".status-mark")).to_have_class(re.compile(label.lower()))
+    assert axe(screen) == []
+
+
+def test_the_map_follows_the_colour_scheme(site, browser):
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(site + CAREER)
+        node = page.locator(".map-item-node").first
+        backgrounds[scheme] = node.evaluate(
+            "e => [getComputedStyle(e).backgroundColor, getComputedStyle(document.body).background]"
+        )
+        context.close()
+    for node, body in backgrounds.values():
+        assert body.startswith(node)
+    assert backgrounds["dark"][0] != backgrounds["light"][0]
+
+
+def test_the_printed_map_is_black_on_white_with_every_status_written(site, page):
+    page.goto(site + CAREER)
+    page.emulate_media(media="print")
+
+    node = page.locator(f"#map-item-{SKILL}")
+    assert "Not started" in node.inner_text()
+    colours = page.locator(".road-map .status-mark").evaluate_all(
+        "marks => marks.map(m => getComputedStyle(m).color)"
+    )
+    assert set(colours) == {"rgb(0, 0, 0)"}
+    road_line = page.locator(".map-stage").first.evaluate(
+        "e => getComputedStyle(e, '::before').borderLeftColor"
+    )
+    assert road_line == "rgb(0, 0, 0)"
+
+
+def test_the_keyboard_reaches_every_node_in_reading_order_with_a_visible_focus(site, page):
+    page.goto(site + CAREER)
+    nodes = page.locator(".road-map .map-node").evaluate_all("links => links.map(a => a.href)")
+    page.locator("#map-heading").evaluate("h => h.setAttribute('tabindex', '-1')")
+    page.locator("#map-heading").focus()
+
+    reached = []
+    for _ in nodes:
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const a = document.activeElement, style = getComputedStyle(a);
+                return {href: a.href, outline: style.outlineStyle,
+                        width: parseFloat(style.outlineWidth)};
+            }"""
+        )
+        assert focused["outline"] != "none" and focused["width"] >= 2, focused
+        reached.append(focused["href"])
+    assert reached == nodes
+    assert len(nodes) == sum(
+        1 + len(stage.step.section_list) if stage.step else 1 for stage in road().stages
+    ) + len(road().checklist)
+
+
+def test_the_open_panel_fits_a_phone_and_passes_axe(site, phone_page, axe):
+    phone_page.goto(site + CAREER)
+    phone_page.locator(f"#map-item-{SKILL}").click()
+    panel = phone_page.locator("#map-panel")
+    expect(panel).to_be_visible()
+
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe(phone_page) == []
+
+
+def test_an_item_opens_in_the_panel_at_its_address_and_escape_brings_focus_back(site, page, axe):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    node = page.locator(f"#map-item-{SKILL}")
+    node.focus()
+    page.keyboard.press("Enter")
+
+    panel = page.locator("#map-panel")
+    expect(panel).to_be_visible()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    expect(panel.locator("h2")).to_be_focused()
+    expect(panel).to_contain_text(item.body)
+    expect(panel.locator(".cite a")).to_have_count(item.sources.count())
+    expect(panel.locator(f"#panel-status-{SKILL}")).to_be_visible()
+    assert axe(page) == []
+
+    page.keyboard.press("Escape")
+
+    expect(panel).to_be_hidden()
+    assert page.url == site + CAREER
+    expect(node).to_be_focused()
+
+    node.click()
+    expect(panel).to_be_visible()
+    panel.locator(".map-panel-close").click()
+    expect(panel).to_be_hidden()
+    expect(node).to_be_focused()
+
+
+def test_a_status_changed_in_the_panel_shows_on_the_map_the_counts_and_the_summary(site, page):
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    page.locator(f"#map-item-{SKILL}").click()
+
+    page.locator(f"#panel-status-{SKILL} input[value=done]").check()
+
+    expect(page.locator(f"#map-item-{SKILL} .status-mark")).to_have_class(re.compile("status-done"))
+    expect(page.locator(f"#map-item-{SKILL}")).to_contain_text("Done")
+    expect(page.locator("#map-step-counter-learning-stage")).to_have_text(re.compile(r"^1 of "))
+    expect(page.locator("#step-counter-learning-stage")).to_have_text(re.compile(r"^1 of "))
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+    expect(page.locator(f"#status-{SKILL}-done")).to_be_checked()
+    assert page.evaluate("window.notReloaded") is True
+    assert Progress.objects.get().status == "done"
+
+
+def test_reload_and_back_from_an_opened_item(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    page.locator(f"#map-item-{SKILL}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    page.locator(f"#panel-status-{SKILL} input[value=learning]").check()
+    expect(page.locator(f"#map-item-{SKILL}")).to_contain_text("Learning")
+
+    page.reload()
+    expect(page.locator("h1")).to_have_text(item.title)
+    expect(page.locator(f"#status-{SKILL}-learning")).to_be_checked()
+
+    page.go_back()
+    page.wait_for_url(site + CAREER)
+    expect(page.locator(f"#map-item-{SKILL}")).to_contain_text("Learning")
+    expect(page.locator("#map-panel")).to_be_hidden()
+
+
+def test_without_javascript_an_item_node_leads_to_the_items_page(site, page_without_js):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page = page_without_js
+    page.goto(site + CAREER)
+
+    page.locator(f"#map-item-{SKILL}").click()
+
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    expect(page.locator("h1")).to_have_text(item.title)
+    expect(page.locator(".cite a")).to_have_count(item.sources.count())
