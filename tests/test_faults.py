@@ -270,14 +270,17 @@ def test_a_redis_that_hangs_costs_one_timeout_and_is_then_left_alone(use_redis):
 
 
 @pytest.mark.django_db
-def test_when_redis_returns_pages_are_stored_again_and_none_from_before_is_stale(redis_proxy, item):
+def test_when_redis_returns_pages_are_stored_again_and_none_from_before_is_stale(
+    redis_proxy, item, user
+):
     visitor = Client()
+    visitor.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
     mark(visitor, item, "learning")
     before = visitor.get(CAREER)
     assert shows(before, item, "learning") and stored(before)
 
     redis_proxy.close()
-    mark(visitor, item, "done")  # its new progress version cannot reach Redis
+    mark(visitor, item, "done")  # the account's new progress version cannot reach Redis
     during = visitor.get(CAREER)
     assert shows(during, item, "done") and not stored(during)
 
@@ -285,6 +288,25 @@ def test_when_redis_returns_pages_are_stored_again_and_none_from_before_is_stale
     after = visitor.get(CAREER)
     assert shows(after, item, "done")
     assert stored(after)
+
+
+@pytest.mark.django_db
+def test_a_visitor_without_an_account_sees_their_changes_through_an_outage(redis_proxy, item):
+    # Their progress version is their session's, which the database keeps during the outage, and
+    # the session's stale copy in Redis is emptied when it returns.
+    visitor = Client()
+    mark(visitor, item, "learning")
+    assert shows(visitor.get(CAREER), item, "learning")
+
+    redis_proxy.close()
+    mark(visitor, item, "done")
+    assert shows(visitor.get(CAREER), item, "done")
+
+    back(redis_proxy)
+    after = visitor.get(CAREER)
+    assert shows(after, item, "done") and stored(after)
+    mark(visitor, item, "skipped")
+    assert shows(visitor.get(CAREER), item, "skipped")
 
 
 @pytest.mark.django_db
