@@ -1,8 +1,11 @@
 """The geometry of the dashboard's progress chart: items done, week by week, since the first change.
 
 `weekly_done` replays an owner's history into the number of items done at the end of each week;
-`draw` places those weeks (and the target date, with the pace it needs) on an SVG's axes. The
-template draws the SVG from these numbers and shows the same figures as a table.
+`draw` places those weeks (and the target date, with the pace it needs) on the chart's axes.
+Across, every position is a percentage of the plot's width, so the drawing stretches with the page
+while its text keeps the page's own type size (a viewBox would scale the text down with the drawing
+on a narrow screen); down, positions are pixels. The template draws the chart from these numbers
+and shows the same figures as a table; colours and type sizes live in site.css.
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
-WIDTH = 480
-HEIGHT = 200
-LEFT = 36
-RIGHT = WIDTH - 12
+LEFT = Decimal(0)
+RIGHT = Decimal(100)
 TOP = 12
-BOTTOM = HEIGHT - 28
+BOTTOM = 160
+# The week labels hang below the plot, in the same drawing.
+LABEL_BASELINE = BOTTOM + 22
+HEIGHT = BOTTOM + 30
 COORDINATE = Decimal("0.1")
 DONE = "done"
 
@@ -56,7 +61,7 @@ def weekly_done(changes: Iterable[tuple[datetime, int, str]], today: date) -> li
 
 
 def scale(value: float, largest: float, low: float, high: float) -> Decimal:
-    """Where `value` (0 to `largest`) falls between the pixels `low` and `high`."""
+    """Where `value` (0 to `largest`) falls between `low` and `high` (percentages or pixels)."""
     share = Decimal(value) / Decimal(largest) if largest else Decimal(0)
     return (Decimal(low) + share * (Decimal(high) - Decimal(low))).quantize(COORDINATE)
 
@@ -77,21 +82,17 @@ class Tick:
 @dataclass(frozen=True)
 class ProgressChart:
     points: list[Point]
+    # The line through the weeks, one piece per pair of weeks: a polyline's points cannot be
+    # percentages.
+    segments: list[tuple[Point, Point]]
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     total: int
     # The line from this week's count to every item done by the target date, if one is set.
     target: tuple[Point, Point] | None
-    width: int = WIDTH
     height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
     bottom: int = BOTTOM
-
-    @property
-    def line(self) -> str:
-        return " ".join(f"{p.x},{p.y}" for p in self.points)
+    label_baseline: int = LABEL_BASELINE
 
 
 def draw(weeks: list[Week], total: int, target_date: date | None = None) -> ProgressChart:
@@ -114,6 +115,7 @@ def draw(weeks: list[Week], total: int, target_date: date | None = None) -> Prog
     x_weeks = [weeks[0].start, target_week or last]
     return ProgressChart(
         points=points,
+        segments=list(pairwise(points)),
         y_ticks=[Tick(y(v), str(v)) for v in y_values],
         x_ticks=[Tick(x(w), f"{w:%-d %b}") for w in dict.fromkeys(x_weeks)],
         total=total,

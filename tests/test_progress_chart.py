@@ -1,12 +1,24 @@
-"""The progress chart's geometry, as pure functions: weeks replayed from the history, and scales."""
+"""The progress chart's geometry, as pure functions: weeks replayed from the history, and scales:
+across in percentages of the plot's width, down in pixels."""
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progress.chart import BOTTOM, LEFT, RIGHT, TOP, Week, draw, monday, scale, weekly_done
+from progress.chart import (
+    BOTTOM,
+    HEIGHT,
+    LABEL_BASELINE,
+    LEFT,
+    RIGHT,
+    TOP,
+    Week,
+    draw,
+    monday,
+    scale,
+    weekly_done,
+)
 
 MONDAY = date(2026, 11, 2)
 
@@ -44,15 +56,17 @@ def test_a_weeks_monday_is_a_monday_on_or_before_the_day(day):
 @given(
     st.integers(min_value=0, max_value=10_000),
     st.integers(min_value=1, max_value=10_000),
+    st.sampled_from([(LEFT, RIGHT), (BOTTOM, TOP)]),
 )
-def test_a_scale_keeps_every_value_between_its_ends_and_in_order(value, largest):
+def test_a_scale_keeps_every_value_between_its_ends_and_in_order(value, largest, ends):
     value = min(value, largest)
-    low, high = Decimal(LEFT), Decimal(RIGHT)
-    position = scale(value, largest, LEFT, RIGHT)
-    assert low <= position <= high
-    assert scale(0, largest, LEFT, RIGHT) == low and scale(largest, largest, LEFT, RIGHT) == high
+    low, high = ends
+    position = scale(value, largest, low, high)
+    assert min(low, high) <= position <= max(low, high)
+    assert scale(0, largest, low, high) == low and scale(largest, largest, low, high) == high
     if value < largest:
-        assert position <= scale(value + 1, largest, LEFT, RIGHT)
+        step = scale(value + 1, largest, low, high)
+        assert position <= step if low < high else position >= step
 
 
 @given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=60))
@@ -62,9 +76,36 @@ def test_every_point_is_inside_the_plot_and_later_weeks_are_further_right(counts
     chart = draw(weeks, total)
 
     for point in chart.points:
-        assert LEFT <= point.x <= RIGHT and TOP <= point.y <= BOTTOM
+        assert 0 <= LEFT <= point.x <= RIGHT <= 100 and TOP <= point.y <= BOTTOM
     assert [p.x for p in chart.points] == sorted(p.x for p in chart.points)
     assert chart.target is None
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=60))
+def test_the_line_runs_through_every_week_in_order(counts):
+    weeks = [Week(MONDAY + timedelta(weeks=n), done) for n, done in enumerate(counts)]
+    chart = draw(weeks, max(max(counts), 1))
+
+    assert [start for start, _ in chart.segments] == chart.points[:-1]
+    assert [end for _, end in chart.segments] == chart.points[1:]
+
+
+@given(
+    st.integers(min_value=1, max_value=60),
+    st.integers(min_value=0, max_value=500),
+    st.one_of(st.none(), st.integers(min_value=-10, max_value=400)),
+)
+def test_the_counts_sit_on_the_plot_and_the_weeks_at_its_two_ends_below_it(length, total, target):
+    weeks = [Week(MONDAY + timedelta(weeks=n), 0) for n in range(length)]
+    target_date = MONDAY + timedelta(weeks=target) if target is not None else None
+    chart = draw(weeks, total, target_date)
+
+    assert [t.label for t in chart.y_ticks] == [str(v) for v in sorted({0, total // 2, total})]
+    assert all(TOP <= t.position <= BOTTOM for t in chart.y_ticks)
+    assert [t.position for t in chart.x_ticks] == (
+        [LEFT, RIGHT] if length > 1 or chart.target else [LEFT]
+    )
+    assert chart.bottom < chart.label_baseline == LABEL_BASELINE < chart.height == HEIGHT
 
 
 def test_a_later_target_date_draws_the_pace_from_now_to_every_item_done():

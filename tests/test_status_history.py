@@ -160,7 +160,7 @@ def test_the_dashboard_charts_items_done_by_week_with_a_table_of_the_same_figure
     html = client.get(reverse("progress:dashboard")).content.decode()
 
     chart = html.split('class="progress-over-time"', 1)[1].split("</section>", 1)[0]
-    assert "<svg" in chart and "<polyline" in chart
+    assert "<svg" in chart and 'class="done-mark"' in chart
     assert "<caption" in chart and "Items done by the end of each week" in chart
     assert "<td>2</td>" in chart
 
@@ -170,4 +170,4 @@ def test_the_dashboard_explains_the_chart_before_there_is_any_history(client, it
 
     html = client.get(reverse("progress:dashboard")).content.decode()
 
-    assert "Nothing to draw yet" in html and "<polyline" not in html
+    assert "Nothing to draw yet" in html and "done-mark" not in html

@@ -5,11 +5,16 @@ Without Chromium they are skipped with a message, except on CI (CI=true), where 
 
 import os
 import shutil
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from careers.content import load_content
+from careers.roadmap import Roadmap
+from progress.models import Goal, Owner, Progress, StatusChange
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -96,3 +101,49 @@ def axe():
         ]
 
     return check
+
+
+HISTORY_CAREER = "backend-developer"
+HISTORY_WEEKS = 8
+# Items done in each of the eight weeks, in roadmap order; then two being learnt and one skipped.
+DONE_PER_WEEK = [1, 2, 1, 3, 0, 2, 1, 2]
+
+
+def give_history(user) -> None:
+    """Mark items through the same code the site uses, then move each change (and the record's
+    last update) back to the week it stands for, so the dashboard charts several weeks."""
+    owner = Owner(user=user)
+    checklist = iter(Roadmap.read(HISTORY_CAREER, ("steps", "checklist")).checklist)
+    first_day = timezone.now() - timedelta(weeks=HISTORY_WEEKS - 1)
+    for week, done in enumerate(DONE_PER_WEEK):
+        for day in range(done):
+            item = next(checklist)
+            Progress.objects.save_for(owner, item, status="learning")
+            Progress.objects.save_for(owner, item, status="done")
+            when = first_day + timedelta(weeks=week, days=day * 2)
+            StatusChange.objects.filter(user=user, item=item).update(changed_at=when)
+            Progress.objects.filter(user=user, item=item).update(updated_at=when)
+    for status in ["learning", "learning", "skipped"]:
+        Progress.objects.save_for(owner, next(checklist), status=status)
+    Goal.objects.create(
+        user=user,
+        career=Roadmap.read(HISTORY_CAREER, ()).career,
+        target_date=timezone.localdate() + timedelta(weeks=20),
+    )
+
+
+@pytest.fixture
+def signed_in_with_history(site, browser, user):
+    """The browser state of a visitor eight weeks into the Backend Developer checklist, with a
+    target date, signed in."""
+    give_history(user)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button")
+    page.wait_for_url(f"{site}/dashboard/")
+    state = context.storage_state()
+    context.close()
+    return state

@@ -6,15 +6,9 @@ signed-in visitor eight weeks into the Backend Developer checklist, with a targe
 shot at the top (what a visitor sees first, and a little more), desktop and phone, light and dark.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
-
-from careers.roadmap import Roadmap
-from progress.models import Goal, Owner, Progress, StatusChange
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,49 +20,6 @@ SCREENS = {
 }
 SCHEMES = ["light", "dark"]
 SHOTS = [(screen, scheme) for screen in SCREENS for scheme in SCHEMES]
-WEEKS = 8
-# Items done in each of the eight weeks, in roadmap order; then two being learnt and one skipped.
-DONE_PER_WEEK = [1, 2, 1, 3, 0, 2, 1, 2]
-
-
-def give_history(user) -> None:
-    """Mark items through the same code the site uses, then move each change (and the record's
-    last update) back to the week it stands for, so the dashboard charts several weeks."""
-    owner = Owner(user=user)
-    checklist = iter(Roadmap.read(CAREER, ("steps", "checklist")).checklist)
-    now = timezone.now()
-    first_day = now - timedelta(weeks=WEEKS - 1)
-    for week, done in enumerate(DONE_PER_WEEK):
-        for day in range(done):
-            item = next(checklist)
-            Progress.objects.save_for(owner, item, status="learning")
-            Progress.objects.save_for(owner, item, status="done")
-            when = first_day + timedelta(weeks=week, days=day * 2)
-            StatusChange.objects.filter(user=user, item=item).update(changed_at=when)
-            Progress.objects.filter(user=user, item=item).update(updated_at=when)
-    for status in ["learning", "learning", "skipped"]:
-        Progress.objects.save_for(owner, next(checklist), status=status)
-    Goal.objects.create(
-        user=user,
-        career=Roadmap.read(CAREER, ()).career,
-        target_date=timezone.localdate() + timedelta(weeks=20),
-    )
-
-
-@pytest.fixture
-def signed_in(site, browser, user):
-    """The browser state of the visitor with history, signed in."""
-    give_history(user)
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button")
-    page.wait_for_url(f"{site}/dashboard/")
-    state = context.storage_state()
-    context.close()
-    return state
 
 
 def shoot(browser, state, url: str, screen: str, scheme: str, name: str, bottom_of: str) -> None:
@@ -97,10 +48,18 @@ def shoot(browser, state, url: str, screen: str, scheme: str, name: str, bottom_
 
 
 @pytest.mark.parametrize(("screen", "scheme"), SHOTS, ids=[f"{s}-{c}" for s, c in SHOTS])
-def test_career_overview(site, browser, signed_in, screen, scheme):
-    shoot(browser, signed_in, f"{site}/{CAREER}/", screen, scheme, "overview", "")
+def test_career_overview(site, browser, signed_in_with_history, screen, scheme):
+    shoot(browser, signed_in_with_history, f"{site}/{CAREER}/", screen, scheme, "overview", "")
 
 
 @pytest.mark.parametrize(("screen", "scheme"), SHOTS, ids=[f"{s}-{c}" for s, c in SHOTS])
-def test_dashboard_with_the_weekly_chart(site, browser, signed_in, screen, scheme):
-    shoot(browser, signed_in, f"{site}/dashboard/", screen, scheme, "dashboard", ".progress-chart")
+def test_dashboard_with_the_weekly_chart(site, browser, signed_in_with_history, screen, scheme):
+    shoot(
+        browser,
+        signed_in_with_history,
+        f"{site}/dashboard/",
+        screen,
+        scheme,
+        "dashboard",
+        ".progress-chart",
+    )

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress, ShareLink
+from tests.browser.charts import chart_texts, off_screen, overlapping, screen
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -185,3 +186,29 @@ def test_progress_and_account_pages_fit_a_320_pixel_screen(site, phone_page, use
     for path in pages:
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_every_text_of_the_weekly_chart_reads_at_14_pixels_or_more_and_nothing_leaves_the_screen(
+    site, browser, axe, signed_in_with_history, width, scheme
+):
+    with screen(browser, width, scheme, storage_state=signed_in_with_history) as page:
+        page.goto(f"{site}/dashboard/")
+        drawn = chart_texts(page, ".progress-chart text")
+        table = chart_texts(page, ".chart-table caption, .chart-table th, .chart-table td")
+        marks = chart_texts(page, ".progress-chart circle, .progress-chart line")
+        pace = page.locator(".progress-chart .target").count()
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        violations = axe(page)
+
+    counts = [t for t in drawn if t["text"].isdigit()]
+    weeks = [t for t in drawn if not t["text"].isdigit()]
+    assert [t["text"] for t in counts] == ["0", str(int(counts[2]["text"]) // 2), counts[2]["text"]]
+    assert len(weeks) == 2 and weeks[0]["right"] < weeks[1]["left"]
+    assert len(table) > 8 and pace == 1
+    assert min(t["size"] for t in drawn + table) >= 14, drawn + table
+    assert off_screen(drawn + table + marks, width) == []
+    assert overlapping(drawn + table) == []
+    assert page_width <= width
+    assert violations == []

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.browser.charts import chart_texts, off_screen, overlapping, screen
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PATH = "/backend-developer/salaries/"
@@ -67,32 +69,7 @@ def test_a_notice_for_a_bad_address_has_no_accessibility_violations(site, page, 
     assert axe(page) == []
 
 
-# Every piece of the chart's text, with the size it is drawn at on the screen: its computed
-# font size times the scale of the SVG it sits in, if that SVG scales its drawing (a viewBox).
-CHART_TEXT = """() => [...document.querySelectorAll(".salary-chart .row-label, .salary-chart text")]
-    .filter(element => element.getClientRects().length > 0)
-    .map(element => {
-        const svg = element.ownerSVGElement;
-        const viewBox = svg && svg.viewBox.baseVal;
-        const scale = viewBox && viewBox.width
-            ? svg.getBoundingClientRect().width / viewBox.width : 1;
-        const box = element.getBoundingClientRect();
-        return {
-            text: element.textContent.trim(),
-            size: parseFloat(getComputedStyle(element).fontSize) * scale,
-            left: box.left, right: box.right, top: box.top, bottom: box.bottom,
-        };
-    })"""
 WIDTHS = [320, 340, 356, 390, 1280]
-
-
-def overlap(a: dict, b: dict) -> bool:
-    return (
-        a["left"] < b["right"]
-        and b["left"] < a["right"]
-        and a["top"] < b["bottom"]
-        and b["top"] < a["bottom"]
-    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -100,26 +77,19 @@ def overlap(a: dict, b: dict) -> bool:
 def test_every_text_of_the_chart_reads_at_14_pixels_or_more_and_nothing_leaves_the_screen(
     site, browser, axe, width, scheme
 ):
-    phone = width < 500
-    context = browser.new_context(
-        viewport={"width": width, "height": 844 if phone else 900},
-        is_mobile=phone,
-        color_scheme=scheme,
-    )
-    page = context.new_page()
-    page.goto(site + PATH + "?currency=INR&rates=latest")
-    texts = page.evaluate(CHART_TEXT)
-    page_width = page.evaluate("document.documentElement.scrollWidth")
-    violations = axe(page)
-    context.close()
+    with screen(browser, width, scheme) as page:
+        page.goto(site + PATH + "?currency=INR&rates=latest")
+        texts = chart_texts(page, ".salary-chart .row-label, .salary-chart text")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        violations = axe(page)
 
     ticks = [t for t in texts if t["text"].startswith("₹")]
     labels = [t for t in texts if not t["text"].startswith("₹")]
     assert len(labels) == 8
     assert len(ticks) >= 3
     assert min(t["size"] for t in texts) >= 14, texts
-    assert [t for t in texts if t["left"] < 0 or t["right"] > width] == []
+    assert off_screen(texts, width) == []
     assert all(a["right"] < b["left"] for a, b in zip(ticks, ticks[1:], strict=False)), ticks
-    assert [(a, b) for a in texts for b in texts if a is not b and overlap(a, b)] == []
+    assert overlapping(texts) == []
     assert page_width <= width
     assert violations == []
