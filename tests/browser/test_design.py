@@ -167,10 +167,15 @@ def tab_until(page, selector: str, limit: int = 200) -> int:
 
 
 def test_a_status_control_is_one_tab_stop_and_arrow_keys_save_the_change(site, page):
-    # On the overview the first status comes after the map's nodes, the steps and their sections.
+    # On the overview the first status comes after the map (its nodes, or its skip link), the
+    # steps and their sections.
     page.goto(site + CAREER)
     map_nodes = page.locator(".road-map .map-node").count()
-    assert tab_until(page, "input[name=status]") <= 47 + map_nodes
+    assert tab_until(page, "input[name=status]") <= 48 + map_nodes
+    page.goto(site + CAREER)
+    tab_until(page, ".map-skip")
+    page.keyboard.press("Enter")
+    assert tab_until(page, "input[name=status]") <= 47
     page.goto(site + SKILLS)
     # The learning stage names where it sits on the road first.
     assert tab_until(page, "input[name=status]") <= 16
