@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress, ShareLink
+from tests.browser.charts import screen as on_screen
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,17 +30,8 @@ MARKED = {
 
 @pytest.fixture(params=SCREENS, ids=[f"{width}px-{scheme}" for width, scheme in SCREENS])
 def screen(request, browser):
-    width, scheme = request.param
-    phone = width < 500
-    context = browser.new_context(
-        viewport={"width": width, "height": 844 if phone else 900},
-        is_mobile=phone,
-        color_scheme=scheme,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with on_screen(browser, *request.param) as page:
+        yield page
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress
+from tests.browser.charts import screen as on_screen
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,14 +23,8 @@ SCREENS = [(1280, "light"), (1280, "dark"), (320, "light"), (320, "dark")]
 
 @pytest.fixture(params=SCREENS, ids=[f"{width}px-{scheme}" for width, scheme in SCREENS])
 def screen(request, browser):
-    width, scheme = request.param
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, is_mobile=width < 500, color_scheme=scheme
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with on_screen(browser, *request.param) as page:
+        yield page
 
 
 def road() -> Roadmap:
