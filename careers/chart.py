@@ -92,6 +92,12 @@ def nice_step(largest: Decimal, target: int = TARGET_TICKS) -> Decimal:
     return next(power * step for step in NICE_STEPS if power * step >= raw)
 
 
+def scale(value: float, largest: float, low: float, high: float) -> Decimal:
+    """Where `value` (0 to `largest`) falls between `low` and `high` (percentages or pixels)."""
+    share = Decimal(value) / Decimal(largest) if largest else Decimal(0)
+    return (Decimal(low) + share * (Decimal(high) - Decimal(low))).quantize(COORDINATE)
+
+
 def draw(ranges: Sequence[Range], currency: str) -> Chart:
     largest = max((r.maximum for r in ranges), default=Decimal(0))
     step = nice_step(largest)
@@ -99,7 +105,7 @@ def draw(ranges: Sequence[Range], currency: str) -> Chart:
     top_value = step * intervals
 
     def x(value: Decimal) -> Decimal:
-        return (value / top_value * FULL).quantize(COORDINATE)
+        return scale(value, top_value, 0, FULL)
 
     bars = [
         Bar(

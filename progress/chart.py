@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+from careers.chart import scale
+
 LEFT = Decimal(0)
 RIGHT = Decimal(100)
 TOP = 12
@@ -23,7 +25,6 @@ BOTTOM = 160
 # The week labels hang below the plot, in the same drawing.
 LABEL_BASELINE = BOTTOM + 22
 HEIGHT = BOTTOM + 30
-COORDINATE = Decimal("0.1")
 DONE = "done"
 
 
@@ -58,12 +59,6 @@ def weekly_done(changes: Iterable[tuple[datetime, int, str]], today: date) -> li
         weeks.append(Week(start, sum(1 for status in statuses.values() if status == DONE)))
         start = end
     return weeks
-
-
-def scale(value: float, largest: float, low: float, high: float) -> Decimal:
-    """Where `value` (0 to `largest`) falls between `low` and `high` (percentages or pixels)."""
-    share = Decimal(value) / Decimal(largest) if largest else Decimal(0)
-    return (Decimal(low) + share * (Decimal(high) - Decimal(low))).quantize(COORDINATE)
 
 
 @dataclass(frozen=True)
