@@ -326,9 +326,12 @@ def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list
 
 
 # The read path of the public pages and its caching: views, the read model, the status overlay
-# and every cache. A file with names counts only those definitions (the rest of progress/models.py
-# is the progress records themselves); before the redesign it was all in careers/views.py,
-# careers/signals.py and the statuses cache and summaries of progress/models.py.
+# and every cache. A file with names counts only those definitions: the rest of progress/models.py
+# is the progress records themselves, the rest of progress/middleware.py keeps an anonymous
+# visitor's session alive and the rest of progress/signals.py moves progress when a visitor signs
+# in or items merge (writes, which before the redesign lived outside these files). Before the
+# redesign the read path was in careers/views.py, careers/signals.py and the statuses cache and
+# summaries of progress/models.py.
 READ_PATH: dict[str, tuple[str, ...]] = {
     "careers/views.py": (),
     "careers/roadmap.py": (),
@@ -336,8 +339,8 @@ READ_PATH: dict[str, tuple[str, ...]] = {
     "careers/signals.py": (),
     "progress/overlay.py": (),
     "progress/templatetags/progress.py": (),
-    "progress/middleware.py": (),
-    "progress/signals.py": (),
+    "progress/middleware.py": ("OwnerMiddleware",),
+    "progress/signals.py": ("record_changed", "progress_changed"),
     "progress/models.py": (
         # before
         "_new_generation",

@@ -9,40 +9,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
-from .models import Career, ChecklistItem, Faq, Source, Step, StepSection, Tool
+from .models import Career, ChecklistItem, Faq, Source, Step, Tool
 
-# The parts a page can ask for, each the prefetch that reads it onto the career.
+# The parts a page can ask for, each the prefetches that read it onto the career, under its name.
 PARTS = {
-    "steps": Prefetch(
-        "step_set",
-        queryset=Step.objects.prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=StepSection.objects.prefetch_related(
-                    Prefetch("items", queryset=ChecklistItem.objects.current(), to_attr="checklist")
-                ),
-                to_attr="section_list",
-            )
+    "steps": (
+        Prefetch("step_set", to_attr="steps"),
+        Prefetch("steps__sections", to_attr="section_list"),
+        Prefetch("steps__section_list__items", ChecklistItem.objects.current(), "checklist"),
+    ),
+    "checklist": (
+        Prefetch(
+            "checklist_items", ChecklistItem.objects.current().filter(section=None), "checklist"
         ),
-        to_attr="steps",
     ),
-    "checklist": Prefetch(
-        "checklist_items",
-        queryset=ChecklistItem.objects.current().filter(section=None),
-        to_attr="career_wide",
-    ),
-    "duties": Prefetch("duty_set", to_attr="duties"),
-    "benefits": Prefetch("benefit_set", to_attr="benefits"),
-    "trends": Prefetch("trend_set", to_attr="trends"),
-    "tools": Prefetch("tool_set", to_attr="tools"),
-    "facts": Prefetch("marketfact_set", to_attr="facts"),
-    "timelines": Prefetch("timeline_set", to_attr="timelines"),
-    "faqs": Prefetch("faq_set", to_attr="faqs"),
+    "duties": (Prefetch("duty_set", to_attr="duties"),),
+    "benefits": (Prefetch("benefit_set", to_attr="benefits"),),
+    "trends": (Prefetch("trend_set", to_attr="trends"),),
+    "tools": (Prefetch("tool_set", to_attr="tools"),),
+    "facts": (Prefetch("marketfact_set", to_attr="facts"),),
+    "timelines": (Prefetch("timeline_set", to_attr="timelines"),),
+    "faqs": (Prefetch("faq_set", to_attr="faqs"),),
 }
 
 
@@ -103,7 +96,6 @@ class Roadmap:
     tools: tuple[tuple[str, tuple[Tool, ...]], ...] = ()
     facts: tuple = ()
     timelines: tuple = ()
-    faqs: tuple = ()
     questions: tuple[Question, ...] = ()
     # The road in the order a learner walks it, and every checklist item read in that order.
     stages: tuple[Stage, ...] = field(default=(), repr=False)
@@ -112,56 +104,41 @@ class Roadmap:
     @classmethod
     def read(cls, career_slug: str, parts: tuple[str, ...]) -> Roadmap:
         career = (
-            Career.objects.prefetch_related(*(PARTS[part] for part in parts))
+            Career.objects.prefetch_related(*chain.from_iterable(PARTS[part] for part in parts))
             .filter(slug=career_slug)
             .first()
         )
         if career is None:
             raise Http404("No career with that name.")
+        found = {part: tuple(getattr(career, part)) for part in parts}
+        steps = found.pop("steps", ())
+        sections = [section for step in steps for section in step.section_list]
         cited = career.cited_sources()
-
-        def with_citations(objects):
-            for obj in objects:
-                obj.cited = cited.get((obj._meta.model_name, obj.pk), ())
-            return tuple(objects)
-
-        found = {part: getattr(career, PARTS[part].to_attr) for part in parts}
-        steps = with_citations(found.get("steps", ()))
-        for step in steps:
-            with_citations(step.section_list)
-            for section in step.section_list:
-                with_citations(section.checklist)
-        career_wide = with_citations(found.get("checklist", ()))
+        for obj in chain(steps, sections, *(s.checklist for s in sections), *found.values()):
+            obj.cited = cited.get((obj._meta.model_name, obj.pk), ())
+        career_wide = found.pop("checklist", ())
         skills = tuple(i for i in career_wide if i.kind == ChecklistItem.Kind.SKILL)
         requirements = tuple(i for i in career_wide if i.kind == ChecklistItem.Kind.REQUIREMENT)
         tools: dict[str, list[Tool]] = defaultdict(list)
-        for tool in with_citations(found.get("tools", ())):
+        for tool in found.pop("tools", ()):
             tools[tool.get_category_display()].append(tool)
-        faqs = with_citations(found.get("faqs", ()))
-        by_question: dict[str, list[Faq]] = defaultdict(list)
-        for faq in faqs:
-            by_question[faq.question].append(faq)
-        stages = _stages(career, steps, skills + requirements, "checklist" in parts)
+        answers: dict[str, list[Faq]] = defaultdict(list)
+        for faq in found.pop("faqs", ()):
+            answers[faq.question].append(faq)
+        learning = skills + requirements if "checklist" in parts else None
+        stages = _stages(career, steps, learning)
         return cls(
             career=career,
             cited=cited.get(("career", career.pk), ()),
             steps=steps,
             skills=skills,
             requirements=requirements,
-            duties=with_citations(found.get("duties", ())),
-            benefits=with_citations(found.get("benefits", ())),
-            trends=with_citations(found.get("trends", ())),
             tools=tuple((category, tuple(group)) for category, group in tools.items()),
-            facts=with_citations(found.get("facts", ())),
-            timelines=with_citations(found.get("timelines", ())),
-            faqs=faqs,
-            questions=tuple(Question(q, tuple(answers)) for q, answers in by_question.items()),
+            questions=tuple(Question(q, tuple(faqs)) for q, faqs in answers.items()),
             stages=stages,
             checklist=tuple(item for stage in stages for item in stage.items),
+            **found,  # the parts read as they are: duties, benefits, trends, facts, timelines
         )
-
-    def step_items(self, step: Step) -> tuple[ChecklistItem, ...]:
-        return tuple(item for section in step.section_list for item in section.checklist)
 
     def neighbours(self, slug: str) -> tuple[Stage | None, Stage | None]:
         """The stages before and after the one with this slug."""
@@ -176,7 +153,9 @@ class Roadmap:
 LEARNING = "learning-stage"
 
 
-def _stages(career: Career, steps, learning_items, with_learning: bool) -> tuple[Stage, ...]:
+def _stages(career: Career, steps: tuple[Step, ...], learning_items) -> tuple[Stage, ...]:
+    """Each step as a stage and, when its items were read, the learning stage after the step
+    the career names."""
     stages = [
         Stage(
             step.slug,
@@ -188,10 +167,11 @@ def _stages(career: Career, steps, learning_items, with_learning: bool) -> tuple
         )
         for number, step in enumerate(steps, start=1)
     ]
-    if with_learning:
-        after = next(
-            (n for n, s in enumerate(stages, 1) if s.slug == career.learning_after), len(stages)
-        )
-        url = reverse("careers:skills", args=[career.slug])
-        stages.insert(after, Stage(LEARNING, "Learn the skills", url, tuple(learning_items)))
+    if learning_items is None:
+        return tuple(stages)
+    after = next(
+        (n for n, s in enumerate(stages, 1) if s.slug == career.learning_after), len(stages)
+    )
+    url = reverse("careers:skills", args=[career.slug])
+    stages.insert(after, Stage(LEARNING, "Learn the skills", url, tuple(learning_items)))
     return tuple(stages)

@@ -28,16 +28,12 @@ RENEWED = "progress_renewed"
 NOTE_MAX_LENGTH = 5000
 
 
-def _owner_name(user_id: int | None, session_key: str) -> str:
-    return f"user:{user_id}" if user_id else f"session:{session_key}"
-
-
-def progress_changed(user_id: int | None, session_key: str) -> None:
+def progress_changed(user_id: int | None) -> None:
     """Give an account's progress a new version, now and once the change commits, so that pages
     showing the old progress are not served to it again (see careers.pages). An anonymous
     visitor's version is kept in their session instead (see Owner.progress_version)."""
     if user_id:
-        key = f"progress:version:{_owner_name(user_id, session_key)}"
+        key = f"progress:version:user:{user_id}"
         new_version(key)
         transaction.on_commit(lambda: new_version(key))
 
@@ -117,18 +113,14 @@ class Owner:
         renews their session: the moment of that renewal, read with the session, versions it. An
         account can change from several devices at once: its version is kept in the shared cache.
         """
-        if not self:
-            return ""
         if not self.user:
-            return f"session:{self.session_key}:{self.renewed}"
-        name = _owner_name(self.user.pk if self.user else None, self.session_key)
-        version = read_version(f"progress:version:{name}")
-        return f"{name}:{version}" if version else None
+            return f"session:{self.session_key}:{self.renewed}" if self else ""
+        version = read_version(f"progress:version:user:{self.user.pk}")
+        return f"user:{self.user.pk}:{version}" if version else None
 
     def statuses(self, career: Career) -> dict[int, str]:
-        """Item id to status for one career; items never touched are absent. One query."""
-        if not self:
-            return {}
+        """Item id to status for one career; items never touched are absent. One query, none
+        for nobody."""
         records = Progress.objects.of(self).filter(item__career=career)
         return dict(records.values_list("item_id", "status"))
 
@@ -148,15 +140,14 @@ class OwnedQuerySet(models.QuerySet):
 
 class ProgressQuerySet(OwnedQuerySet):
     def update(self, **changes: Any) -> int:
-        # Saves and deletes give the owner's progress a new version through signals; an update
+        # Saves and deletes give an account's progress a new version through signals; an update
         # sends none.
-        owners = set(self.values_list("user_id", "session_key"))
+        accounts = set(self.values_list("user_id", flat=True))
         rows = super().update(**changes)
-        if "user" in changes or "session_key" in changes:
-            user = changes.get("user")
-            owners.add((getattr(user, "pk", user), changes.get("session_key", "")))
-        for user_id, session_key in owners:
-            progress_changed(user_id, session_key)
+        if "user" in changes:
+            accounts.add(getattr(changes["user"], "pk", changes["user"]))
+        for user_id in accounts:
+            progress_changed(user_id)
         return rows
 
     def save_for(self, owner: Owner, item: ChecklistItem, **changes: str) -> "Progress":

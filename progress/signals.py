@@ -37,7 +37,7 @@ def keep_visitor_progress(sender, request, user, **kwargs) -> None:
 @receiver(post_save, sender=Progress)
 @receiver(post_delete, sender=Progress)
 def record_changed(sender, instance: Progress, **kwargs) -> None:
-    progress_changed(instance.user_id, instance.session_key)
+    progress_changed(instance.user_id)
 
 
 @receiver(items_merged, sender=ChecklistItem)

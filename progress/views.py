@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
 
+from .forecast import Forecast
 from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
 from .limits import limited, notes_refusal
 from .models import Goal, Owner, Progress, ShareLink, Status, StatusChange
@@ -76,7 +77,7 @@ def _careers_of(owner: Owner):
 
 def _started(owner: Owner) -> list[CareerProgress]:
     today = timezone.localdate()
-    return [CareerProgress.of(career.slug, owner, today) for career in _careers_of(owner)]
+    return [CareerProgress.read(career.slug, owner, today) for career in _careers_of(owner)]
 
 
 @never_stored
@@ -187,12 +188,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     owner = request.owner
     started = _started(owner)
     first_changes = _first_changes(owner)
-    cards = [(p, p.forecast(first_changes.get(p.career.pk))) for p in started]
+    cards = [(p, Forecast.of(p, first_changes.get(p.roadmap.career.pk))) for p in started]
     recent = Progress.objects.of(owner).select_related("item__career").order_by("-updated_at")[:15]
     context = {
         "cards": cards,
         "recent": recent,
-        "careers": Career.objects.exclude(pk__in=[p.career.pk for p in started]),
+        "careers": Career.objects.exclude(pk__in=[p.roadmap.career.pk for p in started]),
         "owner": owner,
     }
     return render(request, "progress/dashboard.html", context)
@@ -201,7 +202,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_stored
 @require_GET
 def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
-    progress = CareerProgress.of(career_slug, request.owner, timezone.localdate())
+    progress = CareerProgress.read(career_slug, request.owner, timezone.localdate())
     initial = {"target_date": progress.goal.target_date if progress.goal else None}
     return render(
         request, "progress/career.html", {"progress": progress, "goal_form": GoalForm(initial)}
@@ -215,7 +216,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
     form = GoalForm(request.POST)
     if not form.is_valid():
-        progress = CareerProgress.of(career.slug, request.owner, timezone.localdate())
+        progress = CareerProgress.read(career.slug, request.owner, timezone.localdate())
         context = {"progress": progress, "goal_form": form}
         return render(request, "progress/career.html", context, status=HTTPStatus.BAD_REQUEST)
     target = form.cleaned_data["target_date"]

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from careers.models import Career, ChecklistItem, Duty, Source, Step, StepSection, Timeline
 from careers.search import highlight, search, whole_words
+from progress.forecast import Forecast
 from progress.models import Goal, Progress, ShareLink
-from progress.overlay import Forecast
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

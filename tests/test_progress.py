@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
@@ -230,7 +231,7 @@ def test_the_status_control_renders_without_queries(action, rf, django_assert_nu
 
 
 def test_skipped_items_are_left_out_of_the_percentage():
-    summary = Summary.of(["done", "skipped", "learning", "not-started"])
+    summary = Summary(Counter(["done", "skipped", "learning", "not-started"]))
 
     assert (summary.done, summary.counted, summary.total, summary.percent) == (1, 3, 4, 33)
     assert summary.unfinished == 2
@@ -238,16 +239,16 @@ def test_skipped_items_are_left_out_of_the_percentage():
 
 def test_the_overlay_counts_each_step_and_finds_the_next_item(career, roadmap):
     read = Roadmap.read(career.slug, ("steps", "checklist"))
-    first_step = read.steps[0]
-    first, second = read.step_items(first_step)[:2]
+    first_step = read.stages[0]
+    first, second = first_step.items[:2]
     overlay = Overlay.of(read, {first.pk: "done", second.pk: "skipped"})
 
-    assert overlay.status_of(first) == Status.DONE
+    assert overlay.statuses[first.pk] == Status.DONE
     assert overlay.by_stage[first_step.slug].done == 1
     assert overlay.summary.total == len(roadmap)
     assert overlay.next_up == read.checklist[2]
-    assert [g.slug for g in overlay.groups] == [s.slug for s in read.stages]
-    assert overlay.groups[1].title == "Learn the skills" and overlay.groups[1].step is None
+    assert list(overlay.by_stage) == [s.slug for s in read.stages]
+    assert read.stages[1].title == "Learn the skills" and read.stages[1].step is None
 
 
 def test_roadmap_order_takes_step_one_then_skills_and_requirements_then_the_other_steps(career):

@@ -10,7 +10,7 @@ from careers.models import Career
 from careers.roadmap import Roadmap
 
 from ..models import Progress, Status
-from ..overlay import Overlay
+from ..overlay import CareerProgress, Overlay
 
 register = template.Library()
 
@@ -27,8 +27,6 @@ def careers_in_progress(context) -> list[Overlay]:
     """The visitor's overlay on every career in which they have marked an item with a status
     other than not started: {% careers_in_progress as started %}."""
     owner = context["request"].owner
-    if not owner:
-        return []
     marked = Progress.objects.of(owner).exclude(status=Status.NOT_STARTED)
     careers = Career.objects.filter(pk__in=marked.values("item__career"))
     overlays = [
@@ -40,7 +38,12 @@ def careers_in_progress(context) -> list[Overlay]:
 
 @register.filter
 def status_of(progress: Overlay, item) -> Status:
-    return progress.status_of(item)
+    return progress.statuses[item.pk]
+
+
+@register.filter
+def note_of(progress: CareerProgress, item) -> str:
+    return progress.notes.get(item.pk, "")
 
 
 @register.simple_tag
@@ -57,29 +60,13 @@ def status_mark(status: str, label_hidden: bool = False) -> SafeString:
 
 
 @register.inclusion_tag("progress/_item_status.html", takes_context=True)
-def item_status(
-    context,
-    item,
-    status: Status,
-    oob: bool = False,
-    next_page: str = "",
-    has_note: bool | None = None,
-    note_link: bool = True,
-    prefix: str = "",
-) -> dict:
+def item_status(context, item, status: Status, next_page: str = "", **options) -> dict:
     """One item's status control, a radio group that posts without JavaScript too, and a link
-    to the item's note; `has_note` says whether there is one, where the page knows it. `prefix`
-    starts its ids, for a second control of the same item on one page (the map's panel)."""
-    return {
-        "item": item,
-        "status": status,
-        "choices": Status.choices,
-        "oob": oob,
-        "next": next_page or context["request"].get_full_path(),
-        "has_note": has_note,
-        "note_link": note_link,
-        "prefix": prefix,
-    }
+    to the item's note. Options: `has_note`, whether there is a note, where the page knows it;
+    `note_link=False` leaves the link out; `oob`; `prefix` starts its ids, for a second control
+    of the same item on one page (the map's panel)."""
+    next_page = next_page or context["request"].get_full_path()
+    return {"item": item, "status": status, "choices": Status.choices, "next": next_page, **options}
 
 
 @register.inclusion_tag("progress/_step_counter.html")

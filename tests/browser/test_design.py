@@ -57,14 +57,13 @@ def with_progress(user: User) -> list[str]:
     for slug, status in MARKED.items():
         Progress.objects.create(user=user, item=ChecklistItem.objects.get(slug=slug), status=status)
     roadmap = Roadmap.read("backend-developer", ("steps",))
-    first_step = roadmap.steps[0]
-    for item in roadmap.step_items(first_step):
+    for item in roadmap.stages[0].items:
         Progress.objects.create(user=user, item=item, status="done", note="Went well")
     link = ShareLink.objects.create(user=user)
     return [
         "/",
         CAREER,
-        first_step.get_absolute_url(),
+        roadmap.stages[0].url,
         SKILLS,
         "/dashboard/",
         "/dashboard/backend-developer/",
