@@ -51,10 +51,6 @@ class Stage:
     step: Step | None = None
     number: int | None = None
 
-    @property
-    def is_learning(self) -> bool:
-        return self.step is None
-
 
 @dataclass(frozen=True)
 class Question:
@@ -142,12 +138,9 @@ class Roadmap:
 
     def neighbours(self, slug: str) -> tuple[Stage | None, Stage | None]:
         """The stages before and after the one with this slug."""
-        slugs = [stage.slug for stage in self.stages]
-        at = slugs.index(slug)
-        return (
-            self.stages[at - 1] if at else None,
-            self.stages[at + 1] if at + 1 < len(self.stages) else None,
-        )
+        at = [stage.slug for stage in self.stages].index(slug)
+        padded = (None, *self.stages, None)
+        return padded[at], padded[at + 2]
 
 
 LEARNING = "learning-stage"
