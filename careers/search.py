@@ -31,6 +31,15 @@ SNIPPET_CHARS = 220
 START, STOP = "\u27e6", "\u27e7"
 
 
+def query_problem(query: str, what: str) -> str:
+    """Why the words typed into a search or filter box cannot be used, or "" when they can."""
+    if len(query) > MAX_QUERY_LENGTH:
+        return f"{what} is {len(query)} characters long; please use at most {MAX_QUERY_LENGTH}."
+    if "\x00" in query:
+        return f"{what} contains a null character, which cannot be searched for."
+    return ""
+
+
 def _label(field: str, choices: list[tuple[str, str]]) -> models.Expression:
     """A choice field's human label ("Containerization"), not its stored value."""
     return Case(*(When(**{field: value}, then=Value(label)) for value, label in choices))

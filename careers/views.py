@@ -1,8 +1,10 @@
-"""The public pages: home, a career's overview, steps, skills, FAQs, market, sources and search.
+"""The public pages: home, a career's overview, the stages of its road, FAQs, market, sources and
+search.
 
 Each view reads what its page shows (careers.roadmap) and returns it unrendered; `cached_page`
-serves it from the page cache when it can (careers.pages). What a page shows of the visitor's
-progress comes from the progress app's template tags.
+serves it from the page cache when it can (careers.pages). Titles, descriptions and the current
+page's mark in the navigation belong to the templates. What a page shows of the visitor's progress
+comes from the progress app's template tags.
 """
 
 from __future__ import annotations
@@ -20,87 +22,43 @@ from django.views.decorators.http import require_GET
 
 from .models import Career, Source
 from .pages import cached_page
-from .roadmap import LEARNING, Roadmap
-from .search import MAX_QUERY_LENGTH, citing_items
+from .roadmap import Roadmap
+from .search import MAX_QUERY_LENGTH, citing_items, query_problem
 from .search import search as run_search
 
 
 def _career_page(
-    request: HttpRequest, template: str, roadmap: Roadmap, **context
+    request: HttpRequest, template: str, roadmap: Roadmap, status: int = HTTPStatus.OK, **context
 ) -> TemplateResponse:
     context = {"roadmap": roadmap, "career": roadmap.career, **context}
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, template, context, status=status)
 
 
 @require_GET
 @cached_page
 def home(request: HttpRequest) -> TemplateResponse:
-    context = {"careers": Career.objects.all(), "page": "home", "title": "Career roadmaps"}
-    return TemplateResponse(request, "careers/home.html", context)
+    return TemplateResponse(request, "careers/home.html", {"careers": Career.objects.all()})
 
 
 @require_GET
 @cached_page
 def overview(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("steps", "checklist", "duties", "timelines"))
-    return _career_page(
-        request,
-        "careers/overview.html",
-        roadmap,
-        page="overview",
-        title=f"How to become a {roadmap.career.title}",
-        description=roadmap.career.tagline,
-    )
+    return _career_page(request, "careers/overview.html", roadmap)
 
 
 @require_GET
 @cached_page
-def step(request: HttpRequest, career_slug: str, step_slug: str) -> TemplateResponse:
+def road_stage(request: HttpRequest, career_slug: str, stage_slug: str) -> TemplateResponse:
+    """A stage of the road: one of the steps, or the learning stage (the skills page)."""
     roadmap = Roadmap.read(career_slug, ("steps", "checklist"))
-    stage = next((s for s in roadmap.stages if s.step and s.slug == step_slug), None)
-    if stage is None:
+    stage = next((s for s in roadmap.stages if s.slug == stage_slug), None)
+    # Each stage has one address: the learning stage's is careers:skills, not a step's.
+    if stage is None or stage.url != request.path:
         raise Http404("No step with that name.")
     previous, following = roadmap.neighbours(stage.slug)
-    return _career_page(
-        request,
-        "careers/step.html",
-        roadmap,
-        page="steps",
-        title=f"Step {stage.number}: {stage.title} · {roadmap.career.title}",
-        description=stage.step.summary,
-        stage=stage,
-        step=stage.step,
-        previous=previous,
-        next=following,
-    )
-
-
-@require_GET
-@cached_page
-def skills(request: HttpRequest, career_slug: str) -> TemplateResponse:
-    roadmap = Roadmap.read(career_slug, ("steps", "checklist"))
-    title = roadmap.career.title
-    previous, following = roadmap.neighbours(LEARNING)
-    return _career_page(
-        request,
-        "careers/skills.html",
-        roadmap,
-        page="skills",
-        title=f"Learn the skills · {title}",
-        description=f"The skills and requirements to become a {title}, as a checklist.",
-        stage=roadmap.stages[[s.slug for s in roadmap.stages].index(LEARNING)],
-        previous=previous,
-        next=following,
-    )
-
-
-def _query_problem(query: str, what: str) -> str:
-    """Why the words typed into a search or filter box cannot be used, or "" when they can."""
-    if len(query) > MAX_QUERY_LENGTH:
-        return f"{what} is {len(query)} characters long; please use at most {MAX_QUERY_LENGTH}."
-    if "\x00" in query:
-        return f"{what} contains a null character, which cannot be searched for."
-    return ""
+    template = "careers/skills.html" if stage.is_learning else "careers/step.html"
+    return _career_page(request, template, roadmap, stage=stage, previous=previous, next=following)
 
 
 @require_GET
@@ -108,40 +66,25 @@ def _query_problem(query: str, what: str) -> str:
 def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("faqs",))
     query = request.GET.get("q", "").strip()
-    problem = _query_problem(query, "That filter")
-    words = query.lower().split() if not problem else []
-    title = roadmap.career.title
-    response = _career_page(
+    problem = query_problem(query, "That filter")
+    words = [] if problem else query.lower().split()
+    return _career_page(
         request,
         "careers/faqs.html",
         roadmap,
-        page="faqs",
-        title=f"Questions and answers · {title}",
-        description=f"Common questions about becoming a {title}, with each source's answer.",
+        status=HTTPStatus.BAD_REQUEST if problem else HTTPStatus.OK,
         query=query,
-        questions=[question for question in roadmap.questions if question.matches(words)],
-        filtered=bool(words),
         error=problem,
+        questions=[question for question in roadmap.questions if question.matches(words)],
         reconstructed=any(question.reconstructed for question in roadmap.questions),
     )
-    if problem:
-        response.status_code = HTTPStatus.BAD_REQUEST
-    return response
 
 
 @require_GET
 @cached_page
 def market(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("facts", "benefits", "tools", "trends"))
-    title = roadmap.career.title
-    return _career_page(
-        request,
-        "careers/market.html",
-        roadmap,
-        page="market",
-        title=f"Job market and benefits · {title}",
-        description=f"Market figures, benefits, tools and trends for a {title}.",
-    )
+    return _career_page(request, "careers/market.html", roadmap)
 
 
 @require_GET
@@ -149,24 +92,16 @@ def market(request: HttpRequest, career_slug: str) -> TemplateResponse:
 def sources(request: HttpRequest) -> TemplateResponse:
     listed = Source.objects.prefetch_related(Prefetch("references", to_attr="reference_list"))
     citing = citing_items()
-    context = {
-        "title": "Sources",
-        "description": "The documents every fact on this site comes from, and what cites them.",
-        "page": "sources",
-        "entries": [(source, citing.get(source.pk, [])) for source in listed],
-    }
-    return TemplateResponse(request, "careers/sources.html", context)
+    entries = [(source, citing.get(source.pk, [])) for source in listed]
+    return TemplateResponse(request, "careers/sources.html", {"entries": entries})
 
 
 @require_GET
 @cached_page
 def search(request: HttpRequest) -> TemplateResponse:
     query = request.GET.get("q", "").strip()
-    problem = _query_problem(query, "That search")
+    problem = query_problem(query, "That search")
     context = {
-        "title": f"Search: {query}" if query else "Search",
-        "description": "Search the steps, skills, FAQs, facts and sources.",
-        "page": "search",
         "query": query,
         "max_length": MAX_QUERY_LENGTH,
         "error": problem,
@@ -183,16 +118,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    context = {"title": "Page not found", "description": "There is no page at this address."}
     try:
-        html = loader.render_to_string("404.html", context, request)
+        html = loader.render_to_string("404.html", request=request)
     except DatabaseError:
         # The visitor's account links need the database; the page itself does not.
-        html = loader.render_to_string("404.html", context)
+        html = loader.render_to_string("404.html")
     return HttpResponse(html, status=HTTPStatus.NOT_FOUND)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context and no database: whatever failed may be one of them.
-    html = loader.get_template("500.html").render()
+    html = loader.render_to_string("500.html")
     return HttpResponse(html, status=HTTPStatus.INTERNAL_SERVER_ERROR)

@@ -172,7 +172,7 @@ def site(db) -> Site:
         share_token=link.token,
         path_values={
             "career_slug": career.slug,
-            "step_slug": step.slug,
+            "stage_slug": step.slug,
             "item_id": str(skill.pk),
             "token": link.token,
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),

@@ -1,4 +1,5 @@
 import re
+from html import unescape
 from http import HTTPStatus
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils.html import escape
 from careers.content import dump_content, load_content
 from careers.models import Career, ChecklistItem, Step, Tool
 from careers.pages import CONTENT_VERSION_KEY, new_version
+from careers.roadmap import LEARNING
 from careers.views import server_error
 from progress.middleware import renew
 from progress.models import SESSION_OWNER, Progress
@@ -103,6 +105,71 @@ def test_every_public_page_has_a_title_a_description_and_one_level_one_heading(c
     assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
     assert '<main id="main"' in html and 'class="skip-link" href="#main"' in html
     assert "style=" not in html and "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "description", "current"),
+    [
+        ("/", "Career roadmaps", "{site}", None),
+        ("/{career}/", "How to become a {career}", "{tagline}", "Roadmap"),
+        ("/{career}/steps/{first_step}/", "Step 1: {step} · {career}", "{summary}", None),
+        (
+            "/{career}/skills/",
+            "Learn the skills · {career}",
+            "The skills and requirements to become a {career}, as a checklist.",
+            "Skills",
+        ),
+        (
+            "/{career}/faqs/",
+            "Questions and answers · {career}",
+            "Common questions about becoming a {career}, with each source's answer.",
+            "FAQs",
+        ),
+        (
+            "/{career}/market/",
+            "Job market and benefits · {career}",
+            "Market figures, benefits, tools and trends for a {career}.",
+            "Market",
+        ),
+        (
+            "/sources/",
+            "Sources",
+            "The documents every fact on this site comes from, and what cites them.",
+            "Sources",
+        ),
+        ("/search/", "Search", "Search the steps, skills, FAQs, facts and sources.", "Search"),
+        (
+            "/search/?q=a+b",
+            "Search: a b",
+            "Search the steps, skills, FAQs, facts and sources.",
+            "Search",
+        ),
+    ],
+)
+def test_each_page_has_its_own_title_and_description_and_marks_itself_in_the_navigation(
+    client, site, page, title, description, current
+):
+    step = site.step_set.order_by("position").first()
+    html = text(client.get(address(page, site)))
+    words = {
+        "career": site.title,
+        "tagline": site.tagline,
+        "step": step.title,
+        "summary": step.summary,
+        "site": "Step-by-step career roadmaps with skills checklists, salaries and FAQs, "
+        "every fact cited to its source.",
+    }
+    shown = unescape(re.search(r"<title>([^<]+)</title>", html).group(1))
+    assert shown == f"{title.format(**words)} · Roadmap"
+    shown = unescape(re.search(r'<meta name="description" content="([^"]+)">', html).group(1))
+    assert shown == description.format(**words)
+    marked = re.findall(r'aria-current="page">([^<]+)</a>', html)
+    assert marked == ([current] if current else [])
+
+
+def test_the_salaries_page_marks_itself_in_the_career_navigation(client, career):
+    html = text(client.get(f"/{career.slug}/salaries/"))
+    assert re.findall(r'aria-current="page">([^<]+)</a>', html) == ["Salaries"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -395,6 +462,8 @@ def test_search_as_you_type_selects_the_results_from_the_page(client, career):
     [
         "/no-such-career/",
         "/{career}/steps/no-such-step/",
+        # The learning stage has an address of its own (the skills page), not a step's.
+        f"/{{career}}/steps/{LEARNING}/",
         "/no-such-career/faqs/",
         "/{career}/no-such-page/",
     ],
