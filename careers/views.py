@@ -57,7 +57,7 @@ def road_stage(request: HttpRequest, career_slug: str, stage_slug: str) -> Templ
     if stage is None or stage.url != request.path:
         raise Http404("No step with that name.")
     previous, following = roadmap.neighbours(stage.slug)
-    template = "careers/skills.html" if stage.is_learning else "careers/step.html"
+    template = "careers/step.html" if stage.step else "careers/skills.html"
     return _career_page(request, template, roadmap, stage=stage, previous=previous, next=following)
 
 
