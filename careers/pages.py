@@ -77,12 +77,11 @@ def content_changed(sender, **kwargs) -> None:
 
 def page_key(request: HttpRequest) -> str | None:
     """Everything a page depends on besides its template, or None when it must not be stored."""
-    owner = getattr(request, "owner", None)
     parts = (
         content_version(),
         request.get_full_path(),
         str(request.user.is_authenticated),
-        owner.progress_version if owner is not None else "",
+        request.owner.progress_version,
     )
     if None in parts or get_messages(request):
         return None
