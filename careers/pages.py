@@ -46,7 +46,16 @@ def read_version(key: str) -> str | None:
 
 
 def new_version(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, timeout=None)
+    """Give `key` a new version in the shared cache, now and again once the change that calls for
+    it commits: until then other requests still read the old data and may store pages under the
+    new version, which the one taken at commit leaves unused. This process sees it at once."""
+
+    def renew() -> None:
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+        caches["pages"].delete(key)
+
+    renew()
+    transaction.on_commit(renew)
 
 
 def content_version() -> str | None:
@@ -59,20 +68,10 @@ def content_version() -> str | None:
     return version
 
 
-def _new_content_version() -> None:
-    new_version(CONTENT_VERSION_KEY)
-    caches["pages"].delete(CONTENT_VERSION_KEY)
-
-
 def content_changed(sender, **kwargs) -> None:
-    """Pages made from the old content are never served again, from now and once it commits.
-
-    Until the change commits, other requests still read the old content and may store pages under
-    the new version: the version taken at commit leaves those unused.
-    """
+    """Pages made from the old content are never served again (see new_version)."""
     if kwargs.get("action", "post_").startswith("post_"):
-        _new_content_version()
-        transaction.on_commit(_new_content_version)
+        new_version(CONTENT_VERSION_KEY)
 
 
 def page_key(request: HttpRequest) -> str | None:

@@ -33,9 +33,7 @@ def progress_changed(user_id: int | None) -> None:
     showing the old progress are not served to it again (see careers.pages). An anonymous
     visitor's version is kept in their session instead (see Owner.progress_version)."""
     if user_id:
-        key = f"progress:version:user:{user_id}"
-        new_version(key)
-        transaction.on_commit(lambda: new_version(key))
+        new_version(f"progress:version:user:{user_id}")
 
 
 class Status(models.TextChoices):
