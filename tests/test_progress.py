@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -366,6 +367,20 @@ def test_the_dashboard_shows_each_started_career_with_its_bar_and_next_item(
     assert f'Next up: <a href="{roadmap[1].get_absolute_url()}">{roadmap[1].title}</a>' in html
     assert "Recent changes" in html
     assert html.index(skill.title) < html.index(roadmap[0].title, html.index("Recent changes"))
+
+
+def test_each_career_on_the_dashboard_has_ids_of_its_own(user_client, roadmap):
+    other = ActionFactory()
+    mark(user_client, roadmap[0], "done")
+    mark(user_client, other, "learning")
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    for career in (roadmap[0].career, other.career):
+        assert f'<h3 id="over-time-{career.slug}">Your progress over time</h3>' in html
+        assert f'aria-labelledby="over-time-{career.slug}-caption"' in html
 
 
 def test_an_anonymous_dashboard_invites_to_sign_up_and_lists_careers_to_start(client, career):
