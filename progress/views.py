@@ -96,16 +96,21 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(_back_to(request, item))
     roadmap = Roadmap.read(item.career.slug, ("steps", "checklist"))
-    # Sent from the map's panel, or from the overview, which has the map: its parts change too.
-    from_panel = (request.htmx.trigger or "").startswith(PANEL_PREFIX)
+    # Sent from the overview, which has the map, whose parts change too: from its checklist, or
+    # from the map's panel; and the panel may be open on the item changed in the checklist.
+    on_map = request.headers.get("Roadmap-Page") == "overview"
+    from_panel = on_map and (request.htmx.trigger or "").startswith(PANEL_PREFIX)
     sent_from = urlsplit(request.htmx.current_url_abs_path or "").path
     context = {
         "progress": Overlay.of(roadmap, owner.statuses(item.career)),
         "item": item,
         "stage": next((s for s in roadmap.stages if item in s.items), None),
         "next": next_page(request),
+        "on_map": on_map,
         "from_panel": from_panel,
-        "on_map": from_panel or sent_from == item.career.get_absolute_url(),
+        "to_panel": on_map
+        and not from_panel
+        and sent_from == reverse("progress:item", args=[item.pk]),
     }
     return render(request, "progress/status_saved.html", context)
 

@@ -232,12 +232,21 @@ def test_the_items_address_is_its_own_page_with_its_sources(client, career, sour
     assert 'id="note-form"' in html
 
 
-def change(client: Client, item: ChecklistItem, status: str, sent_from: str, trigger: str):
+def change(
+    client: Client,
+    item: ChecklistItem,
+    status: str,
+    sent_from: str,
+    trigger: str,
+    overview: bool = True,
+):
+    """Change a status over HTMX as a control would, from the overview (which has the map) or from
+    another page; `sent_from` is the address in the location bar."""
+    headers = {"Roadmap-Page": "overview"} if overview else {}
     return client.post(
         reverse("progress:status", args=[item.pk]),
         {"status": status, "next": sent_from},
-        HTTP_HX_REQUEST="true",
-        HTTP_HX_TRIGGER=trigger,
+        headers={"HX-Request": "true", "HX-Trigger": trigger, **headers},
         HTTP_HX_CURRENT_URL=f"http://testserver{sent_from}",
     ).content.decode()
 
@@ -297,8 +306,27 @@ def test_a_change_on_a_page_without_the_map_sends_nothing_for_it(client, career)
     skill = career.checklist_items.filter(kind="skill").order_by("position").first()
     skills_page = reverse("careers:skills", args=[career.slug])
 
-    html = change(client, skill, "done", skills_page, f"status-{skill.slug}")
+    html = change(client, skill, "done", skills_page, f"status-{skill.slug}", overview=False)
 
-    assert "map-" not in html
+    assert "map-" not in html and "panel-" not in html
     total = learning_items(career)
     assert f'id="step-counter-learning-stage" hx-swap-oob="true">1 of {total} done' in html
+
+
+def test_a_change_on_the_checklist_with_the_panel_open_updates_the_map_and_that_panel(
+    client, career
+):
+    first, second = career.checklist_items.filter(kind="skill").order_by("position")[:2]
+    panel_on_first = reverse("progress:item", args=[first.pk])
+
+    html = change(client, first, "learning", panel_on_first, f"status-{first.slug}")
+
+    assert f'id="map-status-{first.slug}" hx-swap-oob="true">' in html
+    oob = html.split("</form>", 1)[1]
+    assert f'id="panel-status-{first.slug}"' in oob
+    assert f'id="panel-status-{first.slug}-learning" name="status" value="learning" checked>' in oob
+
+    html = change(client, second, "done", panel_on_first, f"status-{second.slug}")
+
+    assert f'id="map-status-{second.slug}" hx-swap-oob="true">' in html
+    assert "panel-" not in html

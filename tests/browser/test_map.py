@@ -177,6 +177,19 @@ def test_a_status_changed_in_the_panel_shows_on_the_map_the_counts_and_the_summa
     assert Progress.objects.get().status == "done"
 
 
+def test_a_status_changed_on_the_checklist_with_the_panel_open_shows_everywhere(site, page):
+    page.goto(site + CAREER)
+    page.locator(f"#map-item-{SKILL}").click()
+    expect(page.locator(f"#panel-status-{SKILL}")).to_be_visible()
+
+    page.locator(f"#status-{SKILL}-learning").check()
+
+    expect(page.locator(f"#panel-status-{SKILL}-learning")).to_be_checked()
+    expect(page.locator(f"#map-item-{SKILL}")).to_contain_text("Learning")
+    expect(page.locator(f"#status-{SKILL}-learning")).to_be_checked()
+    assert Progress.objects.get().status == "learning"
+
+
 def test_reload_and_back_from_an_opened_item(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(site + CAREER)
