@@ -101,6 +101,7 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     on_map = request.headers.get("Roadmap-Page") == "overview"
     from_panel = on_map and (request.htmx.trigger or "").startswith(PANEL_PREFIX)
     sent_from = urlsplit(request.htmx.current_url_abs_path or "").path
+    panel_on_item = sent_from == reverse("progress:item", args=[item.pk])
     context = {
         "progress": Overlay.of(roadmap, owner.statuses(item.career)),
         "item": item,
@@ -108,9 +109,7 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
         "next": next_page(request),
         "on_map": on_map,
         "from_panel": from_panel,
-        "to_panel": on_map
-        and not from_panel
-        and sent_from == reverse("progress:item", args=[item.pk]),
+        "to_panel": on_map and not from_panel and panel_on_item,
     }
     return render(request, "progress/status_saved.html", context)
 
