@@ -14,10 +14,8 @@ from http import HTTPStatus
 from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .models import Career, Source
@@ -111,12 +109,6 @@ def search(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "careers/search.html", context, status=status)
 
 
-@require_GET
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
-
-
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     try:
         html = loader.render_to_string("404.html", request=request)
@@ -124,9 +116,3 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         # The visitor's account links need the database; the page itself does not.
         html = loader.render_to_string("404.html")
     return HttpResponse(html, status=HTTPStatus.NOT_FOUND)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context and no database: whatever failed may be one of them.
-    html = loader.render_to_string("500.html")
-    return HttpResponse(html, status=HTTPStatus.INTERNAL_SERVER_ERROR)

@@ -3,15 +3,18 @@ from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
 from careers.sitemaps import SITEMAPS
-from careers.views import robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     # Browsers ask for /favicon.ico wherever a page names no icon (the admin, for one). The
     # redirect is temporary because the icon's hashed name changes with it, and its address is
     # looked up lazily so that importing the URLs never needs the static files manifest.
@@ -22,4 +25,3 @@ urlpatterns = [
 ]
 
 handler404 = "careers.views.page_not_found"
-handler500 = "careers.views.server_error"
