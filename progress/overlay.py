@@ -121,14 +121,17 @@ class CareerProgress(Overlay):
         goal = Goal.objects.of(owner).filter(career=roadmap.career).first()
         changes = StatusChange.objects.of(owner).filter(item__career=roadmap.career)
         weeks = weekly_done(changes.values_list("changed_at", "item_id", "after"), today)
+        statuses = {pk: record.status for pk, record in saved.items()}
+        # As in the summary, a skipped item is not one to do.
+        counted = sum(statuses.get(pk) != Status.SKIPPED for pk in current)
         return cls.of(
             roadmap,
-            {pk: record.status for pk, record in saved.items()},
+            statuses,
             today=today,
             notes={pk: record.note for pk, record in saved.items()},
             retired=tuple((r.item, Status(r.status), r.note) for r in retired),
             goal=goal,
-            chart=draw(weeks, len(roadmap.checklist), goal and goal.target_date) if weeks else None,
+            chart=draw(weeks, counted, goal and goal.target_date) if weeks else None,
         )
 
     @property

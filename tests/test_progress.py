@@ -369,6 +369,20 @@ def test_the_dashboard_shows_each_started_career_with_its_bar_and_next_item(
     assert html.index(skill.title) < html.index(roadmap[0].title, html.index("Recent changes"))
 
 
+def test_the_dashboards_chart_counts_out_of_the_items_not_skipped_as_its_summary_does(
+    user_client, roadmap, skill
+):
+    mark(user_client, roadmap[0], "done")
+    mark(user_client, skill, "skipped")
+
+    html = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    chart = html.split('class="progress-over-time"', 1)[1].split("</section>", 1)[0]
+    counted = len(roadmap) - 1
+    assert f"out of {counted} (skipped items left out)." in chart
+    assert f"1 of {counted} items" in html
+
+
 def test_each_career_on_the_dashboard_has_ids_of_its_own(user_client, roadmap):
     other = ActionFactory()
     mark(user_client, roadmap[0], "done")
