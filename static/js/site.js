@@ -36,8 +36,21 @@
 
   // The overview's map opens an item in its panel (htmx loads it there and puts the item's
   // address in the history): focus goes to the item, and back to its link on the map when the
-  // panel closes, by its button or Escape, which also puts the overview's address back.
+  // panel closes. The panel holds one entry of the history however many items it shows in turn,
+  // and closing it (its button, Escape, or Back) returns to the overview's entry as it is, so
+  // the next Back leaves the overview.
   var mapOpener = null;
+
+  function mapPanel() {
+    return document.getElementById("map-panel");
+  }
+
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var panel = mapPanel();
+    if (panel && !panel.hidden && event.detail.target === panel) {
+      event.detail.history.type = "replace";
+    }
+  });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var panel = event.detail.target;
@@ -49,19 +62,36 @@
     panel.querySelector(".map-panel-title").focus();
   });
 
-  function closeMapPanel() {
-    var panel = document.getElementById("map-panel");
-    if (!panel || panel.hidden) {
-      return;
-    }
+  function hideMapPanel(panel) {
     panel.hidden = true;
     panel.replaceChildren();
-    window.history.replaceState({ htmx: true }, "", panel.dataset.closesTo);
     var opener = mapOpener && document.getElementById(mapOpener);
     if (opener) {
       opener.focus();
     }
   }
+
+  function closeMapPanel() {
+    var panel = mapPanel();
+    if (!panel || panel.hidden) {
+      return;
+    }
+    if (window.location.pathname === panel.dataset.closesTo) {
+      hideMapPanel(panel);
+    } else {
+      window.history.back();
+    }
+  }
+
+  // Back to the overview's entry while the panel is open: htmx would fetch the overview again
+  // (the map keeps it out of htmx's copies); the page is already there, so the panel just closes.
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    var panel = mapPanel();
+    if (panel && !panel.hidden && event.detail.path === panel.dataset.closesTo) {
+      event.preventDefault();
+      hideMapPanel(panel);
+    }
+  });
 
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest(".map-panel-close")) {

@@ -208,6 +208,53 @@ def test_reload_and_back_from_an_opened_item(site, page):
     expect(page.locator("#map-panel")).to_be_hidden()
 
 
+def test_the_panel_holds_one_history_entry_and_closing_it_returns_to_the_overview_as_it_is(
+    site, page
+):
+    first, second = road().checklist[:2]
+    page.goto(site + "/")
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    panel = page.locator("#map-panel")
+
+    page.locator(f"#map-item-{first.slug}").click()
+    page.wait_for_url(f"{site}/progress/items/{first.pk}/")
+    # The panel covers part of the map: the next item is opened from the keyboard.
+    page.locator(f"#map-item-{second.slug}").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/progress/items/{second.pk}/")
+    expect(panel).to_contain_text(second.title)
+    page.keyboard.press("Escape")
+
+    expect(panel).to_be_hidden()
+    page.wait_for_url(site + CAREER)
+    expect(page.locator(f"#map-item-{second.slug}")).to_be_focused()
+    assert page.evaluate("window.notReloaded") is True
+    page.go_back()
+    page.wait_for_url(site + "/")
+
+
+def test_back_with_the_panel_open_closes_it_without_fetching_the_overview_again(site, page):
+    item = road().checklist[0]
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    page.locator(f"#map-item-{item.slug}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    page.locator(f"#panel-status-{item.slug} input[value=learning]").check()
+    expect(page.locator(f"#map-item-{item.slug}")).to_contain_text("Learning")
+    overview_requests = []
+    page.on("request", lambda r: r.url == site + CAREER and overview_requests.append(r))
+
+    page.go_back()
+
+    expect(page.locator("#map-panel")).to_be_hidden()
+    page.wait_for_url(site + CAREER)
+    expect(page.locator(f"#map-item-{item.slug}")).to_be_focused()
+    expect(page.locator(f"#map-item-{item.slug}")).to_contain_text("Learning")
+    assert page.evaluate("window.notReloaded") is True
+    assert overview_requests == []
+
+
 def test_without_javascript_an_item_node_leads_to_the_items_page(site, page_without_js):
     item = ChecklistItem.objects.get(slug=SKILL)
     page = page_without_js
