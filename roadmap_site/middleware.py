@@ -1,4 +1,5 @@
-"""The request log with its request ids, and the page a visitor gets while the database is out."""
+"""The request log with its request ids, the page a visitor gets while the database is out, and
+the Content-Security-Policy header."""
 
 import logging
 import re
@@ -7,6 +8,9 @@ import time
 import uuid
 from http import HTTPStatus
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
@@ -135,3 +139,28 @@ class DatabaseUnavailableMiddleware:
             return None
         database_unreachable(exception)
         return service_unavailable()
+
+
+DEBUG_PAGES = (HTTPStatus.NOT_FOUND, HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header, with the policy built once per process instead of for every response.
+
+    The policy is the settings' alone: no view changes it and no template takes a nonce. Building
+    it again for each response cost about a tenth of the time of a page served from the cache.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.policy = build_policy()
+
+    def process_request(self, request):
+        return None
+
+    def process_response(self, request, response):
+        # As django-csp does: Django's debug pages for these run inline scripts.
+        if settings.DEBUG and response.status_code in DEBUG_PAGES:
+            return response
+        response.headers.setdefault(HEADER, self.policy)
+        return response

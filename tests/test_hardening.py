@@ -338,3 +338,26 @@ def test_the_sign_in_lockout_page_is_never_stored(client, user):
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert {"private", "no-store"} <= cache_directives(response)
+
+
+def policy_of(response: HttpResponse) -> dict[str, list[str]]:
+    directives = (part.split() for part in response["Content-Security-Policy"].split(";"))
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/tester/", "/tester/", "/search/?q=%00", "/no-such-page/", "/dashboard/"]
+)
+def test_every_answer_forbids_scripts_styles_and_frames_from_elsewhere(client, career, path):
+    """The same path twice: the second answer comes from the page cache."""
+    policy = policy_of(client.get(path))
+
+    assert policy["script-src"] == policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == policy["base-uri"] == policy["frame-ancestors"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+
+
+def test_answers_to_forms_carry_the_policy_too(client, item):
+    response = client.post(reverse("progress:status", args=[item.pk]), {"status": "bogus"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert policy_of(response)["script-src"] == ["'self'"]
