@@ -108,11 +108,13 @@ def draw(weeks: list[Week], total: int, target_date: date | None = None) -> Prog
         target = (points[-1], Point(x(target_week), y(total), Week(target_week, total)))
     y_values = sorted({0, total // 2, total})
     x_weeks = [weeks[0].start, target_week or last]
+    # The two ends name their years when the chart crosses into another one.
+    label = "%-d %b %Y" if x_weeks[0].year != x_weeks[-1].year else "%-d %b"
     return ProgressChart(
         points=points,
         segments=list(pairwise(points)),
         y_ticks=[Tick(y(v), str(v)) for v in y_values],
-        x_ticks=[Tick(x(w), f"{w:%-d %b}") for w in dict.fromkeys(x_weeks)],
+        x_ticks=[Tick(x(w), w.strftime(label)) for w in dict.fromkeys(x_weeks)],
         total=total,
         target=target,
     )

@@ -116,3 +116,12 @@ def test_a_later_target_date_draws_the_pace_from_now_to_every_item_done():
     assert start == chart.points[-1]
     assert end.x == RIGHT and end.y == TOP and end.week.done == 10
     assert chart.points[-1].x < RIGHT
+
+
+def test_the_weeks_at_the_two_ends_name_their_years_only_when_the_chart_crosses_one():
+    within = draw([Week(MONDAY, 1), Week(MONDAY + timedelta(days=14), 2)], total=5)
+    december = date(2026, 12, 28)
+    across = draw([Week(december, 1)], total=5, target_date=date(2027, 1, 13))
+
+    assert [t.label for t in within.x_ticks] == ["2 Nov", "16 Nov"]
+    assert [t.label for t in across.x_ticks] == ["28 Dec 2026", "11 Jan 2027"]
