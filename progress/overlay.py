@@ -9,7 +9,7 @@ dashboard's `CareerProgress` is an overlay with the owner's notes, goal and hist
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -121,18 +121,20 @@ class CareerProgress(Overlay):
         goal = Goal.objects.of(owner).filter(career=roadmap.career).first()
         changes = StatusChange.objects.of(owner).filter(item__career=roadmap.career)
         weeks = weekly_done(changes.values_list("changed_at", "item_id", "after"), today)
-        statuses = {pk: record.status for pk, record in saved.items()}
-        # As in the summary, a skipped item is not one to do.
-        counted = sum(statuses.get(pk) != Status.SKIPPED for pk in current)
-        return cls.of(
+        progress = cls.of(
             roadmap,
-            statuses,
+            {pk: record.status for pk, record in saved.items()},
             today=today,
             notes={pk: record.note for pk, record in saved.items()},
             retired=tuple((r.item, Status(r.status), r.note) for r in retired),
             goal=goal,
-            chart=draw(weeks, counted, goal and goal.target_date) if weeks else None,
+            chart=None,
         )
+        if not weeks:
+            return progress
+        # Out of the items the summary counts: a skipped item is not one to do.
+        chart = draw(weeks, progress.summary.counted, goal and goal.target_date)
+        return replace(progress, chart=chart)
 
     @property
     def pace(self) -> Decimal | None:
