@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 pytestmark = pytest.mark.django_db
 
 
-def test_pages_name_the_svg_icon(client, loaded):
+def test_pages_name_the_svg_icon(client, career):
     html = client.get("/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from careers.models import Career, ChecklistItem
+from careers.models import ChecklistItem
 from progress.middleware import RENEWED
 from progress.models import SESSION_OWNER, Goal, Progress
 
@@ -26,8 +26,8 @@ COOKIE = settings.SESSION_COOKIE_NAME
 
 
 @pytest.fixture
-def item(loaded) -> ChecklistItem:
-    return ChecklistItem.objects.get(slug="programming-languages")
+def item(career) -> ChecklistItem:
+    return career.checklist_items.filter(kind=ChecklistItem.Kind.SKILL).first()
 
 
 def mark(client, item: ChecklistItem, status: str = "learning"):
@@ -148,7 +148,7 @@ def test_the_progress_pages_say_until_when_the_progress_is_kept_and_how_to_keep_
     assert f'<a href="{reverse("progress:export_json")}" download>export it</a>' in html
 
 
-def test_a_visitor_who_marked_nothing_is_told_how_long_progress_would_be_kept(client, loaded):
+def test_a_visitor_who_marked_nothing_is_told_how_long_progress_would_be_kept(client, career):
     html = client.get(reverse("progress:dashboard")).content.decode()
     assert "kept for this browser only, for a year after your last visit." in html
 
@@ -175,7 +175,7 @@ def anonymous_visitor(item: ChecklistItem, expires) -> str:
     Progress.objects.create(session_key=session.session_key, item=item, status="done")
     Goal.objects.create(
         session_key=session.session_key,
-        career=Career.objects.get(),
+        career=item.career,
         target_date=timezone.localdate() + timedelta(days=30),
     )
     return session.session_key
@@ -204,7 +204,7 @@ def test_cleanup_keeps_a_session_renewed_yesterday_and_removes_an_expired_one(it
     ids=["nul-byte", "very-long", "other-characters"],
 )
 @pytest.mark.parametrize("url", ["/robots.txt", "/", "/dashboard/"])
-def test_a_session_cookie_the_site_never_gave_out_counts_as_no_session(client, loaded, cookie, url):
+def test_a_session_cookie_the_site_never_gave_out_counts_as_no_session(client, career, cookie, url):
     response = client.get(url, HTTP_COOKIE=f"{COOKIE}={cookie}")
 
     assert response.status_code == HTTPStatus.OK

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def items(loaded) -> list[ChecklistItem]:
+def items(career) -> list[ChecklistItem]:
     return list(ChecklistItem.objects.current().order_by("pk")[:3])
 
 
