@@ -247,6 +247,23 @@ def test_overview_counts_each_steps_items_and_the_visitors_progress(client, care
     assert pressed(html, skills(career)[0]) == "not-started"
 
 
+@pytest.mark.parametrize("stage", ["step", "skills"])
+def test_a_stage_counts_its_own_items_apart_from_the_whole_road(client, career, stage):
+    step = career.step_set.order_by("position").first()
+    # The learning stage holds the career's skills and requirements.
+    items = (
+        step_items(step) if stage == "step" else list(career.checklist_items.filter(section=None))
+    )
+    visitor_with_progress(client, {items[0]: "done"})
+    url = step.get_absolute_url() if stage == "step" else f"/{career.slug}/skills/"
+    html = text(client.get(url))
+    slug = step.slug if stage == "step" else "learning-stage"
+    total = ChecklistItem.objects.current().count()
+    assert len(items) < total
+    assert f'id="step-counter-{slug}">1 of {len(items)} done' in html
+    assert re.search(rf"Your progress on the whole road</span>: .*done, 1 of {total} items", html)
+
+
 def test_a_visitor_sees_their_own_progress_and_its_changes_not_anothers(
     client, career, django_assert_num_queries
 ):
