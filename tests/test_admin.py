@@ -2,11 +2,23 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.db.models import Count
 from django.urls import reverse
 
 from careers import models
+from tests.factories import (
+    BenefitFactory,
+    CareerFactory,
+    DutyFactory,
+    ExchangeRateFactory,
+    FaqFactory,
+    MarketFactFactory,
+    SalaryRowFactory,
+    SalaryTableFactory,
+    SourceFactory,
+    TimelineFactory,
+    ToolFactory,
+    TrendFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +27,64 @@ CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_lab
 
 def admin_url(model, action="changelist", *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def first_step(career: models.Career) -> models.Step:
+    return career.step_set.order_by("position").first()
+
+
+def first_section(career: models.Career) -> models.StepSection:
+    """The first section of the career's first step, which holds two actions."""
+    return first_step(career).sections.order_by("position").first()
+
+
+@pytest.fixture
+def every_content_model(career) -> None:
+    """The small career with one item of each kind it lacks, a web address its older source
+    cites and an exchange rate: a row of every model in the admin."""
+    models.SourceReference.objects.create(
+        source=career.sources.order_by("published").first(),
+        position=1,
+        url="https://example.org/guide",
+    )
+    for item_factory in (
+        DutyFactory,
+        BenefitFactory,
+        TrendFactory,
+        ToolFactory,
+        MarketFactFactory,
+        TimelineFactory,
+        FaqFactory,
+    ):
+        item_factory(career=career)
+    SalaryRowFactory(table=SalaryTableFactory(career=career))
+    ExchangeRateFactory()
+
+
+@pytest.fixture
+def duties(career) -> list[models.Duty]:
+    """Three duties of the small career, at positions 1, 2 and 3."""
+    return [DutyFactory(career=career, position=position) for position in (1, 2, 3)]
+
+
+@pytest.fixture
+def salary_table(career) -> models.SalaryTable:
+    """A salary table of the small career with two rows."""
+    table = SalaryTableFactory(career=career)
+    SalaryRowFactory.create_batch(2, table=table)
+    return table
+
+
+def list_search_and_open(admin_client, model) -> None:
+    obj = model.objects.first()
+    assert obj is not None, f"no {model._meta.verbose_name} to show"
+    response = admin_client.get(admin_url(model))
+    assert response.status_code == HTTPStatus.OK, model
+    assert obj in response.context["cl"].result_list, model
+    response = admin_client.get(admin_url(model), {"q": "a"})
+    assert response.status_code == HTTPStatus.OK, model
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == HTTPStatus.OK, model
 
 
 def test_every_content_model_is_in_the_admin():
@@ -38,31 +108,31 @@ def test_every_content_model_is_in_the_admin():
         assert model in registered, model
 
 
+@pytest.mark.usefixtures("every_content_model")
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.model_name)
-def test_staff_can_list_search_and_open_every_content_model(admin_client, loaded, model):
-    response = admin_client.get(admin_url(model), {"q": "a"})
-    assert response.status_code == HTTPStatus.OK
-    obj = model.objects.first()
-    assert obj is not None, f"the content has no {model._meta.verbose_name}"
-    response = admin_client.get(admin_url(model, "change", obj.pk))
-    assert response.status_code == HTTPStatus.OK
+def test_staff_can_list_search_and_open_every_content_model(admin_client, model):
+    list_search_and_open(admin_client, model)
 
 
-def test_career_page_shows_steps_inline_and_links_to_the_site(admin_client, loaded):
-    career = models.Career.objects.get(slug="backend-developer")
+def test_career_page_shows_steps_inline_and_links_to_the_site(admin_client, career):
     response = admin_client.get(admin_url(models.Career, "change", career.pk))
     content = response.content.decode()
-    assert "Determine your ideal timeline" in content
+    for step in career.step_set.all():
+        assert step.title in content
     assert "View on site" in content
 
 
-def test_salary_table_page_shows_its_rows_inline(admin_client, loaded):
-    table = models.SalaryTable.objects.get(slug="india-by-experience")
-    response = admin_client.get(admin_url(models.SalaryTable, "change", table.pk))
+def test_salary_table_page_shows_its_rows_inline(admin_client, career):
+    row = SalaryRowFactory(
+        table=SalaryTableFactory(career=career), as_stated="5.6 lakhs to 10.7 lakhs"
+    )
+    response = admin_client.get(admin_url(models.SalaryTable, "change", row.table_id))
     assert "5.6 lakhs to 10.7 lakhs" in response.content.decode()
 
 
-def test_sources_autocomplete_answers_staff(admin_client, loaded):
+@pytest.mark.usefixtures("sources")
+def test_sources_autocomplete_answers_staff(admin_client):
+    wanted = SourceFactory(author="Kavya Vadapalli")
     response = admin_client.get(
         reverse("admin:autocomplete"),
         {
@@ -73,13 +143,10 @@ def test_sources_autocomplete_answers_staff(admin_client, loaded):
         },
     )
     assert response.status_code == HTTPStatus.OK
-    assert [r["id"] for r in response.json()["results"]] == [
-        str(models.Source.objects.get(slug="upgrad-2025").pk)
-    ]
+    assert [r["id"] for r in response.json()["results"]] == [str(wanted.pk)]
 
 
-def test_staff_edit_of_duty_order_is_saved_from_the_list(admin_client, loaded):
-    duties = list(models.Duty.objects.order_by("position"))
+def test_staff_edit_of_duty_order_is_saved_from_the_list(admin_client, duties):
     data = {
         "form-TOTAL_FORMS": len(duties),
         "form-INITIAL_FORMS": len(duties),
@@ -93,8 +160,7 @@ def test_staff_edit_of_duty_order_is_saved_from_the_list(admin_client, loaded):
     assert models.Duty.objects.order_by("position").first() == duties[-1]
 
 
-def test_adding_a_faq_without_a_source_is_refused(admin_client, loaded):
-    career = models.Career.objects.get()
+def test_adding_a_faq_without_a_source_is_refused(admin_client, career):
     response = admin_client.post(
         admin_url(models.Faq, "add"),
         {"career": career.pk, "slug": "new", "position": 99, "question": "Q?", "answer": "A."},
@@ -104,14 +170,13 @@ def test_adding_a_faq_without_a_source_is_refused(admin_client, loaded):
     assert not models.Faq.objects.filter(slug="new").exists()
 
 
-def test_anonymous_visitors_are_sent_to_the_login_page(client, loaded):
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(admin_url(models.Career))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_signed_in_visitors_who_are_not_staff_are_refused(client, loaded):
-    user = get_user_model().objects.create_user("visitor", password="pw-123456789")
+def test_signed_in_visitors_who_are_not_staff_are_refused(client, user):
     client.force_login(user)
     response = client.get(admin_url(models.Career))
     assert response.status_code == HTTPStatus.FOUND
@@ -148,39 +213,26 @@ def inline_prefix(admin_client, url, model) -> str:
     )
 
 
-# Each inline that orders its rows: the parent's admin, how to find a parent with at least two
-# rows, and the rows' model.
+# Each inline that orders its rows: the rows' model, and how to find a parent with at least two
+# rows from the small career (which has the two-row salary table).
 ORDERED_INLINES = {
-    "steps-in-a-career": (models.Career, lambda: models.Career.objects.get(), models.Step),
-    "sections-in-a-step": (
-        models.Step,
-        lambda: models.Step.objects.order_by("position").first(),
-        models.StepSection,
-    ),
-    "items-in-a-section": (
-        models.StepSection,
-        lambda: (
-            models.StepSection.objects.annotate(items_count=Count("items"))
-            .filter(items_count__gte=2)
-            .first()
-        ),
-        models.ChecklistItem,
-    ),
-    "rows-in-a-salary-table": (
-        models.SalaryTable,
-        lambda: models.SalaryTable.objects.order_by("position").first(),
-        models.SalaryRow,
-    ),
+    "steps-in-a-career": (models.Step, lambda career: career),
+    "sections-in-a-step": (models.StepSection, first_step),
+    "items-in-a-section": (models.ChecklistItem, first_section),
+    "rows-in-a-salary-table": (models.SalaryRow, lambda career: career.salarytable_set.get()),
 }
 
 
+@pytest.mark.usefixtures("salary_table")
 @pytest.mark.parametrize("inline", ORDERED_INLINES, ids=str)
-def test_staff_swap_two_rows_of_an_inline(admin_client, loaded, inline):
-    parent_model, find_parent, model = ORDERED_INLINES[inline]
-    url = admin_url(parent_model, "change", find_parent().pk)
+def test_staff_swap_two_rows_of_an_inline(admin_client, career, inline):
+    model, find_parent = ORDERED_INLINES[inline]
+    parent = find_parent(career)
+    url = admin_url(type(parent), "change", parent.pk)
     prefix = inline_prefix(admin_client, url, model)
     data = change_form_data(admin_client, url)
     first, second = (model.objects.get(pk=data[f"{prefix}-{i}-id"]) for i in (0, 1))
+    positions = first.position, second.position
     data[f"{prefix}-0-position"], data[f"{prefix}-1-position"] = second.position, first.position
 
     response = admin_client.post(url, data)
@@ -188,13 +240,15 @@ def test_staff_swap_two_rows_of_an_inline(admin_client, loaded, inline):
     assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.position, second.position) == (2, 1)
+    assert (second.position, first.position) == positions
 
 
+@pytest.mark.usefixtures("salary_table")
 @pytest.mark.parametrize("inline", ORDERED_INLINES, ids=str)
-def test_two_rows_of_an_inline_at_one_position_get_a_form_error(admin_client, loaded, inline):
-    parent_model, find_parent, model = ORDERED_INLINES[inline]
-    url = admin_url(parent_model, "change", find_parent().pk)
+def test_two_rows_of_an_inline_at_one_position_get_a_form_error(admin_client, career, inline):
+    model, find_parent = ORDERED_INLINES[inline]
+    parent = find_parent(career)
+    url = admin_url(type(parent), "change", parent.pk)
     prefix = inline_prefix(admin_client, url, model)
     data = change_form_data(admin_client, url)
     data[f"{prefix}-1-position"] = data[f"{prefix}-0-position"]
@@ -207,8 +261,7 @@ def test_two_rows_of_an_inline_at_one_position_get_a_form_error(admin_client, lo
     assert sorted(model.objects.values_list("pk", "position")) == before
 
 
-def test_new_step_at_a_taken_position_gets_a_form_error(admin_client, loaded):
-    career = models.Career.objects.get()
+def test_new_step_at_a_taken_position_gets_a_form_error(admin_client, career):
     url = admin_url(models.Career, "change", career.pk)
     prefix = inline_prefix(admin_client, url, models.Step)
     data = change_form_data(admin_client, url)
@@ -216,7 +269,7 @@ def test_new_step_at_a_taken_position_gets_a_form_error(admin_client, loaded):
     data[f"{prefix}-TOTAL_FORMS"] = index + 1
     data.update(
         {
-            f"{prefix}-{index}-position": 1,
+            f"{prefix}-{index}-position": first_step(career).position,
             f"{prefix}-{index}-slug": "new-step",
             f"{prefix}-{index}-title": "New step",
             f"{prefix}-{index}-summary": "Something new.",
@@ -247,33 +300,32 @@ def add_item_in_section(admin_client, section, **values):
     return admin_client.post(url, data)
 
 
-def test_item_added_in_a_section_belongs_to_the_sections_career(admin_client, loaded):
-    section = models.StepSection.objects.filter(items__isnull=False).first()
+def test_item_added_in_a_section_belongs_to_the_sections_career(admin_client, career):
+    CareerFactory(position=0)  # listed first, but not the section's
+    section = first_section(career)
 
     response = add_item_in_section(admin_client, section, slug="brand-new-action")
 
     assert response.status_code == HTTPStatus.FOUND
     item = models.ChecklistItem.objects.get(slug="brand-new-action")
-    assert (item.career_id, item.section_id) == (section.step.career_id, section.pk)
+    assert (item.career_id, item.section_id) == (career.pk, section.pk)
 
 
 def test_item_added_in_a_section_with_a_slug_the_career_uses_gets_a_form_error(
-    admin_client, loaded
+    admin_client, career
 ):
-    section = models.StepSection.objects.filter(items__isnull=False).first()
-    skill = models.ChecklistItem.objects.skills().first()
+    skill = career.checklist_items.skills().first()
     count = models.ChecklistItem.objects.count()
 
-    response = add_item_in_section(admin_client, section, slug=skill.slug)
+    response = add_item_in_section(admin_client, first_section(career), slug=skill.slug)
 
     assert response.status_code == HTTPStatus.OK
     assert "already uses the slug" in response.content.decode()
     assert models.ChecklistItem.objects.count() == count
 
 
-def test_two_items_added_in_a_section_with_one_slug_get_a_form_error(admin_client, loaded):
-    section = models.StepSection.objects.filter(items__isnull=False).first()
-    url = admin_url(models.StepSection, "change", section.pk)
+def test_two_items_added_in_a_section_with_one_slug_get_a_form_error(admin_client, career):
+    url = admin_url(models.StepSection, "change", first_section(career).pk)
     prefix = inline_prefix(admin_client, url, models.ChecklistItem)
     data = change_form_data(admin_client, url)
     index = int(data[f"{prefix}-TOTAL_FORMS"])
@@ -305,8 +357,8 @@ def changelist_positions(admin_client, model, positions: dict) -> object:
     return admin_client.post(admin_url(model), data)
 
 
-def test_staff_swap_two_duties_in_the_list(admin_client, loaded):
-    first, second = models.Duty.objects.order_by("position")[:2]
+def test_staff_swap_two_duties_in_the_list(admin_client, duties):
+    first, second, _ = duties
 
     response = changelist_positions(admin_client, models.Duty, {first: 2, second: 1})
 
@@ -316,17 +368,17 @@ def test_staff_swap_two_duties_in_the_list(admin_client, loaded):
     assert (first.position, second.position) == (2, 1)
 
 
-def test_staff_rotate_three_faqs_in_the_list(admin_client, loaded):
-    faqs = list(models.Faq.objects.order_by("position")[:3])
+def test_staff_rotate_three_faqs_in_the_list(admin_client, career):
+    faqs = [FaqFactory(career=career, position=position) for position in (1, 2, 3)]
 
     response = changelist_positions(admin_client, models.Faq, {faqs[0]: 2, faqs[1]: 3, faqs[2]: 1})
 
     assert response.status_code == HTTPStatus.FOUND
-    assert list(models.Faq.objects.order_by("position")[:3]) == [faqs[2], faqs[0], faqs[1]]
+    assert list(models.Faq.objects.order_by("position")) == [faqs[2], faqs[0], faqs[1]]
 
 
-def test_moving_one_duty_onto_anothers_position_in_the_list_swaps_them(admin_client, loaded):
-    first, _, third = models.Duty.objects.order_by("position")[:3]
+def test_moving_one_duty_onto_anothers_position_in_the_list_swaps_them(admin_client, duties):
+    first, _, third = duties
 
     response = changelist_positions(admin_client, models.Duty, {first: 3})
 
@@ -336,8 +388,8 @@ def test_moving_one_duty_onto_anothers_position_in_the_list_swaps_them(admin_cli
     assert (first.position, third.position) == (3, 1)
 
 
-def test_two_duties_at_one_position_in_the_list_get_a_form_error(admin_client, loaded):
-    first, second = models.Duty.objects.order_by("position")[:2]
+def test_two_duties_at_one_position_in_the_list_get_a_form_error(admin_client, duties):
+    first, second, _ = duties
 
     response = changelist_positions(admin_client, models.Duty, {first: 5, second: 5})
 
@@ -348,19 +400,23 @@ def test_two_duties_at_one_position_in_the_list_get_a_form_error(admin_client, l
     assert (first.position, second.position) == (1, 2)
 
 
-def test_staff_swap_two_skills_in_the_checklist_list(admin_client, loaded):
-    first, second = models.ChecklistItem.objects.skills().order_by("position")[:2]
+def test_staff_swap_two_skills_in_the_checklist_list(admin_client, career):
+    skills = career.checklist_items.filter(kind=models.ChecklistItem.Kind.SKILL)
+    first, second = skills.order_by("position")
+    positions = first.position, second.position
 
-    response = changelist_positions(admin_client, models.ChecklistItem, {first: 2, second: 1})
+    response = changelist_positions(
+        admin_client, models.ChecklistItem, {first: second.position, second: first.position}
+    )
 
     assert response.status_code == HTTPStatus.FOUND
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.position, second.position) == (2, 1)
+    assert (second.position, first.position) == positions
 
 
-def test_staff_move_a_duty_onto_anothers_position_in_its_own_form(admin_client, loaded):
-    first, second = models.Duty.objects.order_by("position")[:2]
+def test_staff_move_a_duty_onto_anothers_position_in_its_own_form(admin_client, duties):
+    first, second, _ = duties
     url = admin_url(models.Duty, "change", first.pk)
     data = change_form_data(admin_client, url)
     data["position"] = 2
@@ -373,9 +429,8 @@ def test_staff_move_a_duty_onto_anothers_position_in_its_own_form(admin_client, 
     assert (first.position, second.position) == (2, 1)
 
 
-def test_new_duty_at_a_taken_position_gets_a_form_error(admin_client, loaded):
-    duty = models.Duty.objects.order_by("position").first()
-    data = change_form_data(admin_client, admin_url(models.Duty, "change", duty.pk))
+def test_new_duty_at_a_taken_position_gets_a_form_error(admin_client, duties):
+    data = change_form_data(admin_client, admin_url(models.Duty, "change", duties[0].pk))
     data["slug"] = "brand-new-duty"
 
     response = admin_client.post(admin_url(models.Duty, "add"), data)
@@ -385,8 +440,8 @@ def test_new_duty_at_a_taken_position_gets_a_form_error(admin_client, loaded):
     assert not models.Duty.objects.filter(slug="brand-new-duty").exists()
 
 
-def test_position_beyond_the_limit_gets_a_form_error(admin_client, loaded):
-    duty = models.Duty.objects.order_by("position").first()
+def test_position_beyond_the_limit_gets_a_form_error(admin_client, duties):
+    duty = duties[0]
 
     response = changelist_positions(admin_client, models.Duty, {duty: 30000})
 
@@ -397,19 +452,13 @@ def test_position_beyond_the_limit_gets_a_form_error(admin_client, loaded):
 
 @pytest.mark.parametrize(
     ("model", "find"),
-    [
-        (models.Step, lambda: models.Step.objects.order_by("position").first()),
-        (
-            models.StepSection,
-            lambda: models.StepSection.objects.filter(items__retired=False).first(),
-        ),
-    ],
+    [(models.Step, first_step), (models.StepSection, first_section)],
     ids=["step", "section"],
 )
 def test_deleting_a_step_or_section_that_holds_checklist_items_is_refused(
-    admin_client, loaded, model, find
+    admin_client, career, model, find
 ):
-    obj = find()
+    obj = find(career)
     url = admin_url(model, "delete", obj.pk)
 
     page = admin_client.get(url)
@@ -422,8 +471,8 @@ def test_deleting_a_step_or_section_that_holds_checklist_items_is_refused(
     assert model.objects.filter(pk=obj.pk).exists()
 
 
-def test_deleting_a_section_emptied_of_its_items_works(admin_client, loaded):
-    section = models.StepSection.objects.filter(items__retired=False).first()
+def test_deleting_a_section_emptied_of_its_items_works(admin_client, career):
+    section = first_section(career)
     section.items.all().delete()
 
     response = admin_client.post(
@@ -434,9 +483,8 @@ def test_deleting_a_section_emptied_of_its_items_works(admin_client, loaded):
     assert not models.StepSection.objects.filter(pk=section.pk).exists()
 
 
-def test_staff_can_delete_a_career_nobody_has_progress_in(admin_client, loaded):
-    career = models.Career.objects.get()
-
+@pytest.mark.usefixtures("every_content_model")
+def test_staff_can_delete_a_career_nobody_has_progress_in(admin_client, career):
     response = admin_client.post(admin_url(models.Career, "delete", career.pk), {"post": "yes"})
 
     assert response.status_code == HTTPStatus.FOUND
@@ -445,9 +493,9 @@ def test_staff_can_delete_a_career_nobody_has_progress_in(admin_client, loaded):
 
 
 def test_deleting_a_section_that_holds_checklist_items_from_its_step_gets_a_form_error(
-    admin_client, loaded
+    admin_client, career
 ):
-    section = models.StepSection.objects.filter(items__retired=False).first()
+    section = first_section(career)
     url = admin_url(models.Step, "change", section.step_id)
     prefix = inline_prefix(admin_client, url, models.StepSection)
     data = change_form_data(admin_client, url)
@@ -459,3 +507,13 @@ def test_deleting_a_section_that_holds_checklist_items_from_its_step_gets_a_form
     assert response.status_code == HTTPStatus.OK
     assert "protected related objects" in response.content.decode()
     assert models.StepSection.objects.filter(pk=section.pk).exists()
+
+
+# Smoke tests: the real content
+
+
+def test_staff_can_list_search_and_open_every_content_model_of_the_real_content(
+    admin_client, loaded
+):
+    for model in CONTENT_MODELS:
+        list_search_and_open(admin_client, model)
