@@ -1,6 +1,5 @@
 """Staff see every change to a content item in the admin and put an earlier version back."""
 
-import datetime
 from http import HTTPStatus
 
 import pytest
@@ -12,7 +11,14 @@ from reversion.models import Version
 from careers import models
 from careers.content import load_content
 from careers.pages import CONTENT_VERSION_KEY, read_version
-from tests.test_admin import admin_url, change_form_data
+from tests.factories import (
+    DutyFactory,
+    FaqFactory,
+    SalaryRowFactory,
+    SalaryTableFactory,
+    SourceFactory,
+)
+from tests.test_admin import admin_url, change_form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +52,12 @@ def put_back(admin_client, obj, version: Version):
     return admin_client.post(url, change_form_data(admin_client, url))
 
 
-def first_duty() -> models.Duty:
-    return models.Duty.objects.order_by("position").first()
+@pytest.fixture
+def duties(career) -> list[models.Duty]:
+    """Two duties of the career, each with a first version: made in one revision, as
+    load_content makes what it loads."""
+    with reversion.create_revision():
+        return DutyFactory.create_batch(2, career=career)
 
 
 def test_every_content_model_keeps_its_versions_and_has_a_history_in_the_admin():
@@ -61,8 +71,9 @@ def test_every_content_model_keeps_its_versions_and_has_a_history_in_the_admin()
         assert not reversion.is_registered(model), model
 
 
+# This test and the next read content/: their subject is the version the loader records.
 def test_the_history_lists_the_load_and_a_change_made_in_the_admin(admin_client, loaded):
-    duty = first_duty()
+    duty = models.Duty.objects.order_by("position").first()
     edit_in_admin(admin_client, duty, title="Renamed in the admin")
 
     response = admin_client.get(admin_url(models.Duty, "history", duty.pk))
@@ -89,8 +100,8 @@ def test_the_loader_records_each_item_it_changes_under_its_own_name(loaded, cont
     assert latest.revision.version_set.count() == 1
 
 
-def test_opening_an_earlier_version_shows_it_and_changes_nothing(admin_client, loaded, snapshot):
-    duty = first_duty()
+def test_opening_an_earlier_version_shows_it_and_changes_nothing(admin_client, duties, snapshot):
+    duty = duties[0]
     old_title = duty.title
     edit_in_admin(admin_client, duty, title="Renamed in the admin")
     before = snapshot()
@@ -104,9 +115,9 @@ def test_opening_an_earlier_version_shows_it_and_changes_nothing(admin_client, l
 
 
 def test_putting_back_an_earlier_version_restores_the_item_and_updates_the_pages(
-    admin_client, client, loaded
+    admin_client, client, duties
 ):
-    duty = first_duty()
+    duty = duties[0]
     old_title = duty.title
     edit_in_admin(admin_client, duty, title="Renamed in the admin")
     assert "Renamed in the admin" in client.get(duty.get_absolute_url()).content.decode()
@@ -125,22 +136,26 @@ def test_putting_back_an_earlier_version_restores_the_item_and_updates_the_pages
     assert latest.revision.user.username == "admin"
 
 
-def test_putting_back_an_earlier_position_swaps_with_the_item_holding_it(admin_client, loaded):
-    first, second = models.Duty.objects.order_by("position")[:2]
-    edit_in_admin(admin_client, first, position=2)
+def test_putting_back_an_earlier_position_swaps_with_the_item_holding_it(admin_client, duties):
+    first, second = duties
+    positions = (first.position, second.position)
+    edit_in_admin(admin_client, first, position=second.position)
     second.refresh_from_db()
-    assert second.position == 1
+    assert second.position == positions[0]
 
     assert put_back(admin_client, first, versions(first)[-1]).status_code == HTTPStatus.FOUND
 
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.position, second.position) == (1, 2)
+    assert (first.position, second.position) == positions
 
 
-def test_recovering_a_deleted_item_restores_it_with_its_sources(admin_client, client, loaded):
-    faq = models.Faq.objects.order_by("position").last()
-    cited = set(faq.sources.values_list("pk", flat=True))
+def test_recovering_a_deleted_item_restores_it_with_its_sources(
+    admin_client, client, career, sources
+):
+    with reversion.create_revision():
+        faq = FaqFactory(career=career, sources=sources)
+    cited = {source.pk for source in sources}
     response = admin_client.post(admin_url(models.Faq, "delete", faq.pk), {"post": "yes"})
     assert response.status_code == HTTPStatus.FOUND
     assert not models.Faq.objects.filter(pk=faq.pk).exists()
@@ -162,13 +177,11 @@ def test_recovering_a_deleted_item_restores_it_with_its_sources(admin_client, cl
     assert faq.question in client.get(faq.get_absolute_url()).content.decode()
 
 
-def test_a_deleted_item_whose_position_was_taken_comes_back_at_the_end(admin_client, loaded):
-    duty = models.Duty.objects.order_by("position").last()
+def test_a_deleted_item_whose_position_was_taken_comes_back_at_the_end(admin_client, duties):
+    duty = duties[-1]
     pk, position, version = duty.pk, duty.position, versions(duty)[0]
     duty.delete()
-    models.Duty.objects.create(
-        career=duty.career, slug="newcomer", position=position, title="New", body="New."
-    )
+    DutyFactory(career=duty.career, position=position)
 
     url = admin_url(models.Duty, "recover", version.pk)
     response = admin_client.post(url, change_form_data(admin_client, url))
@@ -177,8 +190,8 @@ def test_a_deleted_item_whose_position_was_taken_comes_back_at_the_end(admin_cli
     assert models.Duty.objects.get(pk=pk).position == position + 1
 
 
-def test_a_put_back_that_would_reuse_a_slug_taken_since_is_refused(admin_client, loaded, snapshot):
-    first, second = models.Duty.objects.order_by("position")[:2]
+def test_a_put_back_that_would_reuse_a_slug_taken_since_is_refused(admin_client, duties, snapshot):
+    first, second = duties
     old_slug = first.slug
     edit_in_admin(admin_client, first, slug="renamed")
     edit_in_admin(admin_client, second, slug=old_slug)
@@ -193,19 +206,14 @@ def test_a_put_back_that_would_reuse_a_slug_taken_since_is_refused(admin_client,
     assert snapshot() == before
 
 
-def test_a_put_back_citing_only_sources_deleted_since_is_refused(admin_client, loaded, snapshot):
-    faq = models.Faq.objects.order_by("position").first()
-    gone = models.Source.objects.create(
-        slug="gone",
-        title="Gone",
-        publisher="Nobody",
-        author="No one",
-        published=datetime.date(2024, 1, 1),
-        file_name="gone.txt",
-    )
+def test_a_put_back_citing_only_sources_deleted_since_is_refused(
+    admin_client, career, sources, snapshot
+):
+    faq = FaqFactory(career=career)
+    gone = SourceFactory()
     edit_in_admin(admin_client, faq, sources=gone.pk)
     cited_gone = versions(faq)[0]
-    edit_in_admin(admin_client, faq, sources=models.Source.objects.get(slug="upgrad-2025").pk)
+    edit_in_admin(admin_client, faq, sources=sources[0].pk)
     gone.delete()
     before = snapshot()
 
@@ -215,8 +223,8 @@ def test_a_put_back_citing_only_sources_deleted_since_is_refused(admin_client, l
     assert snapshot() == before
 
 
-def test_a_put_back_whose_form_is_refused_leaves_the_item_as_it_is(admin_client, loaded, snapshot):
-    duty = first_duty()
+def test_a_put_back_whose_form_is_refused_leaves_the_item_as_it_is(admin_client, duties, snapshot):
+    duty = duties[0]
     edit_in_admin(admin_client, duty, title="Renamed in the admin")
     url = revision_url(duty, versions(duty)[-1])
     data = change_form_data(admin_client, url)
@@ -232,15 +240,11 @@ def test_a_put_back_whose_form_is_refused_leaves_the_item_as_it_is(admin_client,
     assert duty.title == "Renamed in the admin"
 
 
-def test_a_refused_admin_save_writes_nothing_and_records_no_version(admin_client, loaded, snapshot):
-    step = models.Step.objects.order_by("position").first()
+def test_a_refused_admin_save_writes_nothing_and_records_no_version(admin_client, career, snapshot):
+    step = career.step_set.order_by("position").first()
     url = admin_url(models.Step, "change", step.pk)
     data = change_form_data(admin_client, url)
-    prefix = next(
-        inline.formset.prefix
-        for inline in admin_client.get(url).context["inline_admin_formsets"]
-        if inline.formset.model is models.StepSection
-    )
+    prefix = inline_prefix(admin_client, url, models.StepSection)
     data["title"] = "Renamed"
     data[f"{prefix}-0-heading"] = "Renamed section"
     data[f"{prefix}-1-position"] = data[f"{prefix}-0-position"]
@@ -255,16 +259,36 @@ def test_a_refused_admin_save_writes_nothing_and_records_no_version(admin_client
     assert Version.objects.count() == version_count
 
 
+def salary_row(career) -> models.SalaryRow:
+    return SalaryRowFactory(table=SalaryTableFactory(career=career))
+
+
+def source_reference(career) -> models.SourceReference:
+    return models.SourceReference.objects.create(
+        source=career.sources.first(), position=1, url="https://example.org/cited"
+    )
+
+
 @pytest.mark.parametrize(
-    ("model", "find"),
+    ("make", "parent", "field", "value"),
     [
-        (models.SalaryRow, lambda: models.SalaryRow.objects.order_by("pk").first()),
-        (models.SourceReference, lambda: models.SourceReference.objects.order_by("pk").first()),
+        (salary_row, "table", "label", "Renamed region"),
+        (source_reference, "source", "url", "https://example.org/moved"),
     ],
     ids=["salary-row", "source-reference"],
 )
-def test_rows_edited_inline_have_their_own_history(admin_client, loaded, model, find):
-    row = find()
-    response = admin_client.get(admin_url(model, "history", row.pk))
+def test_rows_edited_inline_have_their_own_history(
+    admin_client, career, make, parent, field, value
+):
+    row = make(career)
+    parent_url = admin_url(type(getattr(row, parent)), "change", getattr(row, parent).pk)
+    data = change_form_data(admin_client, parent_url)
+    data[f"{inline_prefix(admin_client, parent_url, type(row))}-0-{field}"] = value
+    assert admin_client.post(parent_url, data).status_code == HTTPStatus.FOUND
+
+    response = admin_client.get(admin_url(type(row), "history", row.pk))
+
     assert response.status_code == HTTPStatus.OK
-    assert "load_content" in response.content.decode()
+    (version,) = versions(row)
+    assert version.field_dict[field] == value
+    assert revision_url(row, version) in response.content.decode()
