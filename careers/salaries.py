@@ -8,6 +8,7 @@ remembered in a cookie and shown when the address names none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -151,10 +152,8 @@ class ConvertedTable:
     rates: RateDay | None
     rows: list[ConvertedRow]
     currency: str
-
-    @property
-    def rates_are_own(self) -> bool:
-        return self.rates is not None and self.rates.date == self.table.as_of
+    # Which day's rates these are, said after "Converted with the exchange rates of <day>".
+    rates_note: str
 
     @property
     def average_text(self) -> str:
@@ -218,7 +217,25 @@ def convert_table(
         )
         for row in rows
     ]
-    return ConvertedTable(table, series, day, converted, currency)
+    note = rates_note(day, table.as_of, book, rates_choice) if day else ""
+    return ConvertedTable(table, series, day, converted, currency, note)
+
+
+def rates_note(day: RateDay, as_of: date, book: RateBook, rates_choice: str) -> str:
+    """How the day whose rates convert a table stands to the day asked for: the document's own
+    date, or the latest day held. A day without a rate for one of the table's currencies is
+    passed over, and the note says so."""
+    on = f"{as_of.day} {as_of:%B %Y}"
+    every = "that holds a rate for every currency of this table"
+    if rates_choice == "latest":
+        if day.date == book.days[-1].date:
+            return f"the latest held; the document is dated {on}"
+        return f"the latest day {every} (later days lack one); the document is dated {on}"
+    if day.date == as_of:
+        return "the document's own date"
+    if day.date < as_of:
+        return f"the last day before the document's date ({on}) {every}"
+    return f"the first day after the document's date ({on}) {every}; no earlier day does"
 
 
 def chart_for(rows: list[ConvertedRow], currency: str) -> Chart:
@@ -247,7 +264,7 @@ def caveats(tables: list[ConvertedTable]) -> list[str]:
             f"{t.table.title}: {t.table.as_of.day} {t.table.as_of:%B %Y}" for t in tables
         )
         notes.append(
-            f"The tables were written years apart ({dated}). Salaries and exchange rates have "
+            f"The tables come from different years ({dated}). Salaries and exchange rates have "
             "moved in between; no figure here is adjusted for that."
         )
     notes.append(

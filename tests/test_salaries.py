@@ -8,6 +8,7 @@ every expected figure from those numbers; only the smoke tests at the end read t
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from html import unescape
 from http import HTTPStatus
 
 import pytest
@@ -128,6 +129,11 @@ def long_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def rates_notes(html: str) -> list[str]:
+    """What each table says about the exchange rates that converted it, as a reader sees it."""
+    return [unescape(note) for note in re.findall(r'<p class="rates-note">(.*?)</p>', html)]
+
+
 def converted(amount: Decimal, source: str, target: str, per_euro: dict[str, Decimal]) -> Decimal:
     """The amount in the target currency as the page works it out: divided by the source's units
     per euro, multiplied by the target's, rounded half up to the cent."""
@@ -228,11 +234,10 @@ def test_default_view_is_rupees_with_each_documents_own_rates_sorted_by_midpoint
     assert '<option value="midpoint" selected>' in html
     dollars = converted(Decimal(80_000), "USD", "INR", RATES[OLDER])
     assert figures(html)["United States, 2022"][0] == money(dollars, "INR")
-    for day in (OLDER, NEWER):
-        assert (
-            f"Converted with the exchange rates of {long_date(day)}, the document's own date"
-            in html
-        )
+    assert rates_notes(html) == [
+        f"Converted with the exchange rates of {long_date(day)}, the document's own date."
+        for day in (NEWER, OLDER)
+    ]
 
 
 def test_latest_rates_convert_every_table_with_the_newest_day_and_say_so(client, url):
@@ -318,7 +323,7 @@ def test_caveats_name_the_years_cost_of_living_the_assumed_currency_and_the_docu
 ):
     _, html = page(client, url)
     dated = "; ".join(f"{table.title}: {long_date(table.as_of)}" for table in tables)
-    assert f"The tables were written years apart ({dated})" in html
+    assert f"The tables come from different years ({dated})" in html
     assert "not adjusted for cost of living" in html
     assert "Australia: the document prints “$70,000 - $100,000 per year” without naming" in html
     assert "AUD, assumed" in html
@@ -443,15 +448,46 @@ def test_page_without_rates_shows_the_tables_as_printed_and_says_nothing_was_con
     assert "<svg" not in html
 
 
-def test_rates_missing_for_the_documents_date_fall_back_to_the_nearest_held_and_say_so(client, url):
+def test_without_rates_on_the_documents_date_the_last_day_before_it_converts_and_is_named(
+    client, url
+):
+    ExchangeRate.objects.filter(date=NEWER).delete()
+    _, html = page(client, url, currency="USD")
+    assert (
+        f"Converted with the exchange rates of {long_date(OLDER)}, the last day before the "
+        f"document's date ({long_date(NEWER)}) that holds a rate for every currency of this table."
+        in rates_notes(html)
+    )
+    rupees = [converted(Decimal(b), "INR", "USD", RATES[OLDER]) for b in (450_000, 1_230_000)]
+    assert tuple(figures(html)["Junior (0–2 years), 2024"][:3]) == cells(*rupees, "USD")
+
+
+def test_without_rates_on_or_before_the_documents_date_the_first_day_after_it_converts(client, url):
     ExchangeRate.objects.filter(date=OLDER).delete()
     _, html = page(client, url, currency="EUR")
     assert (
-        f"Converted with the exchange rates of {long_date(NEWER)}, the nearest day to the "
-        f"document's date ({long_date(OLDER)}) for which rates are held" in html
+        f"Converted with the exchange rates of {long_date(NEWER)}, the first day after the "
+        f"document's date ({long_date(OLDER)}) that holds a rate for every currency of this "
+        "table; no earlier day does." in rates_notes(html)
     )
+    assert "nearest" not in html
     dollars = [converted(Decimal(bound), "USD", "EUR", RATES[NEWER]) for bound in (80_000, 100_000)]
     assert tuple(figures(html)["United States, 2022"][:3]) == cells(*dollars, "EUR")
+
+
+def test_latest_rates_lacking_a_tables_currency_name_the_day_used_instead(client, url):
+    ExchangeRate.objects.filter(date=LATEST, currency="INR").delete()
+    _, html = page(client, url, currency="USD", rates="latest")
+    assert rates_notes(html) == [
+        f"Converted with the exchange rates of {long_date(NEWER)}, the latest day that holds a "
+        "rate for every currency of this table (later days lack one); the document is dated "
+        f"{long_date(NEWER)}.",
+        # The country table needs no rupees: the latest day converts it.
+        f"Converted with the exchange rates of {long_date(LATEST)}, the latest held; "
+        f"the document is dated {long_date(OLDER)}.",
+    ]
+    rupees = [converted(Decimal(b), "INR", "USD", RATES[NEWER]) for b in (450_000, 1_230_000)]
+    assert tuple(figures(html)["Junior (0–2 years), 2024"][:3]) == cells(*rupees, "USD")
 
 
 def test_unknown_career_is_404(client, tables):
