@@ -27,6 +27,7 @@ from careers.models import (
     SalaryRow,
     SalaryTable,
     Source,
+    SourceReference,
     Step,
     StepSection,
     Timeline,
@@ -54,6 +55,17 @@ class SourceFactory(DjangoModelFactory):
     # Later sources are newer, so the order the site lists them in is the order they were made.
     published = factory.Sequence(lambda n: datetime.date(2020, 1, 1) + datetime.timedelta(days=n))
     file_name = factory.LazyAttribute(lambda source: f"{source.slug}.txt")
+
+
+class SourceReferenceFactory(DjangoModelFactory):
+    """A web address a source document cites."""
+
+    class Meta:
+        model = SourceReference
+
+    source = factory.SubFactory(SourceFactory)
+    position = factory.Sequence(lambda n: n)
+    url = factory.Sequence(lambda n: f"https://example.org/cited-{n}")
 
 
 def _cite(obj, create: bool, extracted, **kwargs) -> None:

@@ -15,6 +15,7 @@ from tests.factories import (
     SalaryRowFactory,
     SalaryTableFactory,
     SourceFactory,
+    SourceReferenceFactory,
     TimelineFactory,
     ToolFactory,
     TrendFactory,
@@ -42,11 +43,7 @@ def first_section(career: models.Career) -> models.StepSection:
 def every_content_model(career) -> None:
     """The small career with one item of each kind it lacks, a web address its older source
     cites and an exchange rate: a row of every model in the admin."""
-    models.SourceReference.objects.create(
-        source=career.sources.order_by("published").first(),
-        position=1,
-        url="https://example.org/guide",
-    )
+    SourceReferenceFactory(source=career.sources.order_by("published").first())
     for item_factory in (
         DutyFactory,
         BenefitFactory,

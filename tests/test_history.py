@@ -17,6 +17,7 @@ from tests.factories import (
     SalaryRowFactory,
     SalaryTableFactory,
     SourceFactory,
+    SourceReferenceFactory,
 )
 from tests.test_admin import admin_url, change_form_data, inline_prefix
 
@@ -264,9 +265,7 @@ def salary_row(career) -> models.SalaryRow:
 
 
 def source_reference(career) -> models.SourceReference:
-    return models.SourceReference.objects.create(
-        source=career.sources.first(), position=1, url="https://example.org/cited"
-    )
+    return SourceReferenceFactory(source=career.sources.first())
 
 
 @pytest.mark.parametrize(
