@@ -80,6 +80,15 @@ def _started(owner: Owner) -> list[CareerProgress]:
     return [CareerProgress.read(career.slug, owner, today) for career in _careers_of(owner)]
 
 
+def _sent_from(request: HttpRequest) -> str:
+    """The path of the page an htmx request was sent from; empty when the browser's header
+    does not hold an address."""
+    try:
+        return urlsplit(request.htmx.current_url_abs_path or "").path
+    except ValueError:
+        return ""
+
+
 @never_stored
 @require_POST
 @vary_on_headers("HX-Request")
@@ -100,8 +109,7 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     # from the map's panel; and the panel may be open on the item changed in the checklist.
     on_map = request.headers.get("Roadmap-Page") == "overview"
     from_panel = on_map and (request.htmx.trigger or "").startswith(PANEL_PREFIX)
-    sent_from = urlsplit(request.htmx.current_url_abs_path or "").path
-    panel_on_item = sent_from == reverse("progress:item", args=[item.pk])
+    panel_on_item = _sent_from(request) == reverse("progress:item", args=[item.pk])
     context = {
         "progress": Overlay.of(roadmap, owner.statuses(item.career)),
         "item": item,

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
+from progress.models import Progress
 from progress.overlay import Overlay
 from tests.test_views import visitor_with_progress
 
@@ -330,3 +331,25 @@ def test_a_change_on_the_checklist_with_the_panel_open_updates_the_map_and_that_
 
     assert f'id="map-status-{second.slug}" hx-swap-oob="true">' in html
     assert "panel-" not in html
+
+
+@pytest.mark.parametrize("header", ["http://[::1", "http://]/x", "not an address"])
+def test_a_change_sent_with_a_broken_page_address_is_saved_and_shown_everywhere(
+    client, career, header
+):
+    skill = career.checklist_items.filter(kind="skill").order_by("position").first()
+    overview = career.get_absolute_url()
+    client.get(overview)
+
+    response = client.post(
+        reverse("progress:status", args=[skill.pk]),
+        {"status": "done"},
+        headers={"HX-Request": "true", "Roadmap-Page": "overview", "HX-Current-URL": header},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert Progress.objects.get(item=skill).status == "done"
+    # Not the panel's answer: the header names no page, so no panel is open on the item.
+    assert f'id="panel-status-{skill.slug}"' not in response.content.decode()
+    html = client.get(overview).content.decode()
+    assert f'id="status-{skill.slug}-done" name="status" value="done" checked>' in html
