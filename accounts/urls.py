@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from progress.limits import limited
 from progress.views import never_stored
@@ -15,11 +15,7 @@ urlpatterns = [
     path("logout/", never_stored(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
-        never_stored(
-            auth_views.PasswordChangeView.as_view(
-                success_url=reverse_lazy("accounts:password_change_done")
-            )
-        ),
+        never_stored(views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
@@ -29,13 +25,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        never_stored(
-            limited("password_reset")(
-                auth_views.PasswordResetView.as_view(
-                    success_url=reverse_lazy("accounts:password_reset_done")
-                )
-            )
-        ),
+        never_stored(limited("password_reset")(views.PasswordResetView.as_view())),
         name="password_reset",
     ),
     path(
@@ -45,11 +35,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        never_stored(
-            auth_views.PasswordResetConfirmView.as_view(
-                success_url=reverse_lazy("accounts:password_reset_complete")
-            )
-        ),
+        never_stored(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

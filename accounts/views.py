@@ -5,8 +5,11 @@ from http import HTTPStatus
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from progress.limits import limited
@@ -16,9 +19,8 @@ from progress.views import never_stored, next_page
 from .forms import DeleteAccountForm, LoginForm, SignupForm
 
 
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-    redirect_authenticated_user = True
+class RefusedFormIs400:
+    """A form the visitor sent back with errors answers 400, as every other form does."""
 
     def form_invalid(self, form):
         return self.render_to_response(
@@ -26,16 +28,39 @@ class LoginView(auth_views.LoginView):
         )
 
 
+class LoginView(RefusedFormIs400, auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordResetView(RefusedFormIs400, auth_views.PasswordResetView):
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(RefusedFormIs400, auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
 @require_http_methods(["GET", "POST"])
 @limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("progress:dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_page(request) or "progress:dashboard")
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # The same username, sent twice at once (a double click): the other one took it.
+            form.add_error("username", User._meta.get_field("username").error_messages["unique"])
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_page(request) or "progress:dashboard")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(
         request,
@@ -58,7 +83,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models.signals import pre_save
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -247,6 +248,73 @@ def test_a_taken_username_is_refused_on_sign_up(client, user):
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.count() == 1
+
+
+def test_a_username_taken_between_checking_and_saving_is_refused_as_taken(client):
+    """Two sign-ups with one username sent at once: the other one's account is saved after this
+    form found the name free and before this one is. (Here the other account is saved inside
+    this request's own transaction, so it goes when that is rolled back.)"""
+
+    others = []
+
+    def the_other_sign_up_first(sender, instance, **kwargs):
+        if not others:
+            others.append(instance.username)
+            User.objects.create_user(instance.username, password=PASSWORD)
+
+    pre_save.connect(the_other_sign_up_first, sender=User)
+    try:
+        response = client.post(
+            reverse("accounts:signup"),
+            {"username": "ada", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    finally:
+        pre_save.disconnect(the_other_sign_up_first, sender=User)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "A user with that username already exists." in response.content.decode()
+    assert others == ["ada"]
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("signup", {}),
+        ("signup", {"username": "grace", "password1": PASSWORD, "password2": "different-1"}),
+        ("login", {"username": "ada", "password": "wrong-password"}),
+        ("password_change", {}),
+        ("password_change", {"old_password": "wrong", "new_password1": "x", "new_password2": "x"}),
+        ("password_reset", {"email": "not an address"}),
+        ("delete_account", {}),
+    ],
+)
+def test_a_form_sent_back_with_errors_answers_400_and_changes_nothing(
+    client, user, snapshot, name, data
+):
+    if name in ("password_change", "delete_account"):
+        client.force_login(user)
+    before = snapshot(), User.objects.get().password
+
+    response = client.post(reverse(f"accounts:{name}"), data)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'class="errorlist' in response.content.decode()
+    assert (snapshot(), User.objects.get().password) == before
+
+
+def test_a_password_reset_link_sent_back_with_mismatched_passwords_answers_400(client, user):
+    client.post(reverse("accounts:password_reset"), {"email": "ada@example.org"})
+    link = re.search(r"https?://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    form = client.get(link.group(1), follow=True)
+
+    response = client.post(
+        form.redirect_chain[-1][0], {"new_password1": PASSWORD + "x", "new_password2": "other-2"}
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
 
 
 # Notes longer than a written note, joined at sign-in
