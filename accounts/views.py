@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from progress.limits import limited
 from progress.models import Progress, ShareLink
@@ -45,7 +45,7 @@ class PasswordResetConfirmView(RefusedFormIs400, auth_views.PasswordResetConfirm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -71,7 +71,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     context = {
         "items": Progress.objects.filter(user=request.user).count(),
@@ -81,7 +81,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +93,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/delete_account.html", {"form": form}, status=status)
 
 
-@require_GET
+@require_safe
 def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/account_deleted.html")
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .chart import Chart, Range, draw
@@ -285,7 +285,7 @@ def caveats(tables: list[ConvertedTable]) -> list[str]:
     return notes
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)

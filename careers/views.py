@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import loader
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Career, Source
 from .pages import cached_page
@@ -32,20 +32,20 @@ def _career_page(
     return TemplateResponse(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @cached_page
 def home(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "careers/home.html", {"careers": Career.objects.all()})
 
 
-@require_GET
+@require_safe
 @cached_page
 def overview(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("steps", "checklist", "duties", "timelines"))
     return _career_page(request, "careers/overview.html", roadmap)
 
 
-@require_GET
+@require_safe
 @cached_page
 def road_stage(request: HttpRequest, career_slug: str, stage_slug: str) -> TemplateResponse:
     """A stage of the road: one of the steps, or the learning stage (the skills page)."""
@@ -59,7 +59,7 @@ def road_stage(request: HttpRequest, career_slug: str, stage_slug: str) -> Templ
     return _career_page(request, template, roadmap, stage=stage, previous=previous, next=following)
 
 
-@require_GET
+@require_safe
 @cached_page
 def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("faqs",))
@@ -78,14 +78,14 @@ def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_page
 def market(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("facts", "benefits", "tools", "trends"))
     return _career_page(request, "careers/market.html", roadmap)
 
 
-@require_GET
+@require_safe
 @cached_page
 def sources(request: HttpRequest) -> TemplateResponse:
     listed = Source.objects.prefetch_related(Prefetch("references", to_attr="reference_list"))
@@ -94,7 +94,7 @@ def sources(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "careers/sources.html", {"entries": entries})
 
 
-@require_GET
+@require_safe
 @cached_page
 def search(request: HttpRequest) -> TemplateResponse:
     query = request.GET.get("q", "").strip()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from careers.models import Career, ChecklistItem
@@ -142,7 +142,7 @@ def _item_context(item: ChecklistItem, record: "Progress | None") -> dict:
 
 
 @never_stored
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "HX-Target")
 def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
@@ -195,7 +195,7 @@ def _first_changes(owner: Owner) -> dict[int, date]:
 
 
 @never_stored
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     owner = request.owner
     started = _started(owner)
@@ -212,7 +212,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @never_stored
-@require_GET
+@require_safe
 def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
     progress = CareerProgress.read(career_slug, request.owner, timezone.localdate())
     initial = {"target_date": progress.goal.target_date if progress.goal else None}
@@ -245,7 +245,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
 
 
 @never_stored
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)
     records = Progress.objects.of(request.owner).filter(item__career=career)
@@ -283,7 +283,7 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
 
 
 @never_stored
-@require_GET
+@require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     data = {
         "format": EXPORT_FORMAT,
@@ -306,7 +306,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 @never_stored
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     fields = ["career", "item", "title", "status", "note", "updated", "retired"]
@@ -325,10 +325,10 @@ def _as_text_cell(value: object) -> str:
 
 
 @never_stored
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limited("import")
 def import_progress(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "progress/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid() and (
@@ -349,7 +349,7 @@ def import_progress(request: HttpRequest) -> HttpResponse:
 
 @never_stored
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def share(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
@@ -367,7 +367,7 @@ def share(request: HttpRequest) -> HttpResponse:
 
 
 @never_stored
-@require_GET
+@require_safe
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.select_related("user"), token=token)
     started = _started(Owner(user=link.user))

@@ -492,6 +492,28 @@ def test_unknown_addresses_get_the_styled_not_found_page(client, career, page):
     assert 'action="/search/"' in text(response)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        *PAGES,
+        "/{career}/salaries/",
+        "/dashboard/",
+        "/progress/import/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ],
+)
+def test_every_page_answers_head_as_it_answers_get_without_a_body(client, site, page):
+    url = address(page, site)
+    got = client.get(url)
+
+    head = client.head(url)
+
+    assert head.status_code == got.status_code == HTTPStatus.OK
+    assert head["Content-Type"] == got["Content-Type"]
+    assert head.content == b""
+
+
 def test_pages_refuse_other_methods(client, career):
     assert client.post(f"/{career.slug}/").status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
