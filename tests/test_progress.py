@@ -499,6 +499,9 @@ def test_pace_rounds_up_and_stops_once_the_date_has_come(career):
         ("2001-01-01", "Choose a date after today."),
         ("not a date", "Enter a date as YYYY-MM-DD."),
         ("2030-02-30", "Enter a date as YYYY-MM-DD."),
+        # Day and month in either order: which one a visitor meant cannot be told.
+        ("01/02/2030", "Enter a date as YYYY-MM-DD."),
+        ("12/31/2030", "Enter a date as YYYY-MM-DD."),
     ],
 )
 def test_a_bad_target_date_is_refused_and_changes_nothing(user_client, career, value, message):
