@@ -61,7 +61,7 @@ class GoalForm(forms.Form):
         label="Target date",
         help_text="Leave empty to remove the target date.",
         widget=forms.DateInput(attrs={"type": "date"}),
-        # Only the one unambiguous form: 01/02/2030 would be 2 January to some, 1 February to others.
+        # Only the one unambiguous form: 01/02/2030 is 2 January to some, 1 February to others.
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )
