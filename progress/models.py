@@ -7,6 +7,7 @@ from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import Q, Sum
@@ -98,6 +99,18 @@ class Owner:
     @property
     def fields(self) -> dict[str, Any]:
         return {"user": self.user, "session_key": self.session_key}
+
+    def lock(self) -> None:
+        """Make the owner's other requests that lock it wait until this transaction ends, so
+        that what this one read of the owner's records still holds when it writes. Locks the
+        account's or the session's row; nobody has nothing to lock."""
+        if self.user:
+            rows = get_user_model().objects.filter(pk=self.user.pk)
+        elif self.session_key:
+            rows = Session.objects.filter(session_key=self.session_key)
+        else:
+            return
+        list(rows.select_for_update().values_list("pk", flat=True))
 
     @property
     def is_account(self) -> bool:

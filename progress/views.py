@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -164,17 +165,18 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
     record = _with_record(request, item)
     form = NoteForm(request.POST, saved_note=record.note if record else "")
-    if form.is_valid() and (
-        refusal := notes_refusal(request.owner, {item: form.cleaned_data["note"]})
-    ):
-        form.add_error("note", refusal)
+    if form.is_valid():
+        note = form.cleaned_data["note"]
+        with transaction.atomic():
+            refusal = notes_refusal(request.owner, {item: note})
+            if not refusal:
+                record = Progress.objects.save_for(Owner.of(request, create=True), item, note=note)
+        if refusal:
+            form.add_error("note", refusal)
     if not form.is_valid():
         template = "progress/item.html#note-form" if request.htmx else "progress/item.html"
         context = {**_item_context(item, record), "form": form}
         return render(request, template, context, status=HTTPStatus.BAD_REQUEST)
-    record = Progress.objects.save_for(
-        Owner.of(request, create=True), item, note=form.cleaned_data["note"]
-    )
     if request.htmx:
         form = NoteForm(initial={"note": record.note}, saved_note=record.note)
         context = {"item": item, "form": form, "record": record, "saved": True}
@@ -331,18 +333,18 @@ def import_progress(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "progress/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
-    if form.is_valid() and (
-        refusal := notes_refusal(
-            request.owner, {item: note for item, _, note in form.cleaned_data["file"]}
-        )
-    ):
-        form.add_error("file", refusal)
+    if form.is_valid():
+        rows = form.cleaned_data["file"]
+        with transaction.atomic():
+            refusal = notes_refusal(request.owner, {item: note for item, _, note in rows})
+            if not refusal:
+                Progress.objects.import_rows(Owner.of(request, create=True), rows)
+        if refusal:
+            form.add_error("file", refusal)
     if not form.is_valid():
         return render(
             request, "progress/import.html", {"form": form}, status=HTTPStatus.BAD_REQUEST
         )
-    rows = form.cleaned_data["file"]
-    Progress.objects.import_rows(Owner.of(request, create=True), rows)
     messages.success(request, f"Imported {len(rows)} items.")
     return redirect("progress:dashboard")
 

@@ -5,12 +5,14 @@ import io
 import json
 import shutil
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 
 import pytest
 import yaml
 from django.db import IntegrityError, connections, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -55,25 +57,36 @@ def test_saving_twice_for_an_owner_updates_the_one_record():
     assert (record.status, record.note) == ("learning", "later")
 
 
-def run_concurrently(clients: list[Client], item: ChecklistItem) -> list[tuple[int, str]]:
-    """Every client posts a status at once; their answers as (status code, Location)."""
-    barrier = threading.Barrier(len(clients))
-    answers: list[tuple[int, str]] = [(0, "")] * len(clients)
+def run_concurrently(count: int, send: Callable[[int], HttpResponse]) -> list[tuple[int, str]]:
+    """Make `count` requests at once, the nth with send(n); their answers as (status code,
+    Location)."""
+    barrier = threading.Barrier(count)
+    answers: list[tuple[int, str]] = [(0, "")] * count
 
     def post(number: int) -> None:
         try:
             barrier.wait(timeout=30)
-            response = mark(clients[number], item, POSTED[number % len(POSTED)])
+            response = send(number)
             answers[number] = (response.status_code, response.get("Location", ""))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(clients))]
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     return answers
+
+
+def same_visitor(first: Client, count: int) -> list[Client]:
+    """`first` and more clients with its cookies: one visitor's requests sent at once."""
+    clients = [first]
+    for _ in range(count - 1):
+        client = Client(raise_request_exception=False)
+        client.cookies = copy.deepcopy(first.cookies)
+        clients.append(client)
+    return clients
 
 
 @pytest.mark.django_db(transaction=True)
@@ -86,13 +99,9 @@ def test_40_concurrent_status_changes_leave_one_record_and_no_error(owner):
         first.force_login(user)
     else:
         mark(first, SkillFactory(career=item.career), "done")
-    clients = [first]
-    for _ in range(39):
-        client = Client(raise_request_exception=False)
-        client.cookies = copy.deepcopy(first.cookies)
-        clients.append(client)
+    clients = same_visitor(first, 40)
 
-    answers = run_concurrently(clients, item)
+    answers = run_concurrently(40, lambda n: mark(clients[n], item, POSTED[n % len(POSTED)]))
 
     assert answers == [(HTTPStatus.FOUND, item.get_absolute_url())] * 40
     record = Progress.objects.get(item=item)
@@ -101,6 +110,30 @@ def test_40_concurrent_status_changes_leave_one_record_and_no_error(owner):
         assert (record.user, record.session_key) == (user, "")
     else:
         assert (record.user, record.session_key) == (None, first.session.session_key)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("owner", ["account", "session"])
+def test_notes_sent_at_once_stay_within_the_owners_limit(owner, settings):
+    settings.NOTES_TOTAL_LIMITS = {"session": 100, "account": 100}
+    first_item, *items = SkillFactory.create_batch(13)
+    first = Client(raise_request_exception=False)
+    if owner == "account":
+        first.force_login(UserFactory())
+    else:
+        mark(first, first_item, "done")
+    clients = same_visitor(first, len(items))
+
+    answers = run_concurrently(
+        len(items),
+        lambda n: clients[n].post(reverse("progress:note", args=[items[n].pk]), {"note": "x" * 20}),
+    )
+
+    # Five notes of 20 characters fill the 100; each of the others is refused whole.
+    codes = sorted(code for code, _ in answers)
+    assert codes == [HTTPStatus.FOUND] * 5 + [HTTPStatus.BAD_REQUEST] * 7
+    notes = Progress.objects.exclude(note="").values_list("note", flat=True)
+    assert sorted(notes) == ["x" * 20] * 5
 
 
 @pytest.fixture
