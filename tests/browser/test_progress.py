@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
@@ -17,6 +18,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SKILL = "programming-languages"
+SESSION_COOKIE_NAME = settings.SESSION_COOKIE_NAME
 
 
 def first_step_item() -> ChecklistItem:
@@ -59,6 +61,25 @@ def test_marking_a_skill_on_the_overview_with_javascript_updates_the_overall_bar
     expect(page.locator("#overall-progress")).to_contain_text("1 skipped")
     assert page.evaluate("window.notReloaded") is True
     assert Progress.objects.get().status == "skipped"
+
+
+def test_a_new_visitors_quick_changes_on_several_items_all_land_in_one_session(site, page):
+    page.goto(f"{site}/backend-developer/skills/")
+    items = page.locator("#skills .check")
+    slugs = [items.nth(n).get_attribute("id").removeprefix("item-") for n in range(4)]
+
+    # One after another, without waiting for an answer: the first one makes the session.
+    for slug in slugs:
+        page.locator(f"#item-{slug} input[value=done]").check()
+    expect(page.locator("#overall-progress")).to_contain_text("4 of ")
+
+    records = Progress.objects.filter(status="done")
+    assert sorted(records.values_list("item__slug", flat=True)) == sorted(slugs)
+    session = [c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE_NAME]
+    assert {record.session_key for record in records} == set(session)
+    page.reload()
+    for slug in slugs:
+        expect(page.locator(f"#status-{slug}-done")).to_be_checked()
 
 
 def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_without_js):
