@@ -90,8 +90,10 @@ def page_key(request: HttpRequest) -> str | None:
 def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResponse]:
     """Serve the view's page from the cache when it has it; else render and keep it.
 
-    The view returns a TemplateResponse; only a 200 is kept. Pages carry the visitor's token and
-    progress, so no shared HTTP cache may keep them (private, Vary: Cookie).
+    The view returns a TemplateResponse; only a 200 is kept. Pages carry the visitor's token,
+    account links and progress, so no other cache may keep them: no shared one (private, Vary:
+    Cookie), and not the browser's either, whose copy Back would show after the visitor changed
+    a status elsewhere (no-store).
     """
 
     @wraps(view)
@@ -109,7 +111,7 @@ def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResp
                 pages.set(key, html)
         response.content = html.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
         patch_vary_headers(response, ["Cookie"])
-        patch_cache_control(response, private=True)
+        patch_cache_control(response, private=True, no_store=True)
         return response
 
     return serve

@@ -82,6 +82,23 @@ def test_a_new_visitors_quick_changes_on_several_items_all_land_in_one_session(s
         expect(page.locator(f"#status-{slug}-done")).to_be_checked()
 
 
+def test_back_to_a_page_after_a_change_elsewhere_shows_the_change(site, page):
+    page.goto(f"{site}/backend-developer/skills/")
+    counter = page.locator("#step-counter-learning-stage")
+    assert counter.inner_text().startswith("0 of ")
+    page.click(".career-nav >> text=Roadmap")
+    page.wait_for_url(f"{site}/backend-developer/")
+
+    page.locator(f"#item-{SKILL} input[value=done]").check()
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+    page.go_back()
+
+    page.wait_for_url(f"{site}/backend-developer/skills/")
+    expect(counter).to_have_text(re.compile(r"^1 of "))
+    expect(page.locator(f"#status-{SKILL}-done")).to_be_checked()
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+
+
 def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_without_js):
     page = page_without_js
     page.goto(f"{site}/backend-developer/skills/")

@@ -39,6 +39,22 @@ def test_sorting_with_javascript_reorders_the_chart(site, page):
     assert labels[4] == "Germany, 2023"
 
 
+def test_back_after_two_changes_shows_the_first_ones_choices_and_figures_together(site, page):
+    page.goto(site + PATH)
+    page.select_option("#salary-currency", "USD")
+    page.wait_for_url("**currency=USD**")
+    page.select_option("#salary-sort", "minimum")
+    page.wait_for_url("**sort=minimum**")
+
+    page.go_back()
+
+    page.wait_for_url("**sort=midpoint**")
+    page.locator(".summary", has_text="sorted by midpoint").wait_for()
+    assert "US dollar (USD)" in summary(page)
+    assert page.locator("#salary-currency").input_value() == "USD"
+    assert page.locator("#salary-sort").input_value() == "midpoint"
+
+
 def test_changing_currency_without_javascript_loads_the_whole_page(site, page_without_js):
     page = page_without_js
     page.goto(site + PATH)
