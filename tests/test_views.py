@@ -264,6 +264,25 @@ def test_a_stage_counts_its_own_items_apart_from_the_whole_road(client, career, 
     assert re.search(rf"Your progress on the whole road</span>: .*done, 1 of {total} items", html)
 
 
+@pytest.mark.parametrize(
+    ("statuses", "said"),
+    [
+        (["done", "skipped", "skipped"], "1 of 1 done, 2 skipped"),
+        (["done", "not-started", "skipped"], "1 of 2 done, 1 skipped"),
+        (["skipped", "skipped", "skipped"], "all 3 skipped"),
+    ],
+)
+def test_a_stages_count_leaves_skipped_items_out_as_the_overall_bar_does(
+    client, career, statuses, said
+):
+    step = career.step_set.order_by("position").first()
+    visitor_with_progress(client, dict(zip(step_items(step), statuses, strict=True)))
+
+    html = text(client.get(step.get_absolute_url()))
+
+    assert f'id="step-counter-{step.slug}">{said}</span>' in html
+
+
 def test_a_visitor_sees_their_own_progress_and_its_changes_not_anothers(
     client, career, django_assert_num_queries
 ):
