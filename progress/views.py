@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -253,7 +254,8 @@ def reset(request: HttpRequest, career_slug: str) -> HttpResponse:
     records = Progress.objects.of(request.owner).filter(item__career=career)
     if request.method == "POST":
         deleted = records.clear()
-        messages.success(request, f"Your progress on {career} is reset ({deleted} items cleared).")
+        cleared = f"{deleted} item{pluralize(deleted)} cleared"
+        messages.success(request, f"Your progress on {career} is reset ({cleared}).")
         return redirect("progress:career", career_slug=career.slug)
     return render(request, "progress/reset.html", {"career": career, "count": records.count()})
 

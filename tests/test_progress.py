@@ -367,6 +367,9 @@ def test_the_dashboard_shows_each_started_career_with_its_bar_and_next_item(
     assert f'Next up: <a href="{roadmap[1].get_absolute_url()}">{roadmap[1].title}</a>' in html
     assert "Recent changes" in html
     assert html.index(skill.title) < html.index(roadmap[0].title, html.index("Recent changes"))
+    # The moment of each change names its time zone.
+    changed = timezone.localtime(Progress.objects.get(item=skill).updated_at)
+    assert f">{changed:%-d %b %Y, %H:%M} {changed.tzname()}</time>" in html
 
 
 def test_the_dashboards_chart_counts_out_of_the_items_not_skipped_as_its_summary_does(
@@ -740,6 +743,15 @@ def test_reset_asks_first_and_then_clears_only_my_progress_on_that_career(
     assert response["Location"] == reverse("progress:career", args=[career.slug])
     assert list(Progress.objects.filter(user=user).values_list("item", flat=True)) == [elsewhere.pk]
     assert Progress.objects.count() == 2
+    page = user_client.get(response["Location"]).content.decode()
+    assert f"Your progress on {career} is reset (1 item cleared)." in page
+
+
+def test_reset_with_nothing_marked_says_so_and_offers_no_button(user_client, career):
+    html = user_client.get(reverse("progress:reset", args=[career.slug])).content.decode()
+
+    assert f"Nothing to reset on {career}" in html
+    assert 'class="danger"' not in html
 
 
 # Sharing
