@@ -1,11 +1,13 @@
 import json
 import re
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from careers.models import ChecklistItem
+from careers.models import Career, ChecklistItem
 
 from .models import NOTE_MAX_LENGTH, Status, merge_notes
 
@@ -80,8 +82,9 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose a file to import."},
     )
 
-    def clean_file(self) -> list[tuple[ChecklistItem, str, str]]:
-        """The file's rows as (item, status, note); any problem rejects the whole file."""
+    def clean_file(self) -> "ImportedFile":
+        """The file's rows as (item, status, note) and its target dates; any problem rejects the
+        whole file."""
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError("The file is larger than 1 MB. Nothing was imported.")
@@ -104,7 +107,53 @@ class ImportForm(forms.Form):
         entries = data.get("progress")
         if not isinstance(entries, list):
             raise forms.ValidationError('The file has no "progress" list. Nothing was imported.')
-        return _resolve(entries)
+        # Files exported before target dates were exported have none.
+        goals = data.get("goals", [])
+        if not isinstance(goals, list):
+            raise forms.ValidationError('"goals" must be a list. Nothing was imported.')
+        problems: list[str] = []
+        imported = ImportedFile(_resolve(entries, problems), _target_dates(goals, problems))
+        if problems:
+            shown = problems[:10]
+            if len(problems) > 10:
+                shown.append(f"… and {len(problems) - 10} more problems.")
+            raise forms.ValidationError([*shown, "Nothing was imported."])
+        return imported
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    rows: list[tuple[ChecklistItem, str, str]]
+    # Each career's target date.
+    goals: list[tuple[Career, date]]
+
+
+def _target_dates(entries: list, problems: list[str]) -> list[tuple[Career, date]]:
+    """(career, date) of each target date in the file; what is wrong with one goes to problems."""
+    wanted: dict[str, date] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"Target date {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} is not an object.")
+            continue
+        career, day = entry.get("career"), entry.get("target_date")
+        if not (isinstance(career, str) and career and isinstance(day, str)):
+            problems.append(f'{where} needs "career" and "target_date" as text.')
+            continue
+        if unstorable := _unstorable({"career": career, "target_date": day}):
+            problems.extend(f"{where}: {problem}" for problem in unstorable)
+            continue
+        try:
+            parsed = datetime.strptime(day, "%Y-%m-%d").date()
+        except ValueError:
+            problems.append(f"{where} ({career}): “{day[:40]}” is not a date as YYYY-MM-DD.")
+            continue
+        if career in wanted:
+            problems.append(f"{where}: {career} has a target date twice.")
+        wanted[career] = parsed
+    careers = Career.objects.in_bulk(list(wanted), field_name="slug")
+    problems.extend(f"Target date: no career “{slug}”." for slug in wanted if slug not in careers)
+    return [(careers[slug], day) for slug, day in wanted.items() if slug in careers]
 
 
 def _unstorable(fields: dict[str, object]) -> list[str]:
@@ -120,8 +169,8 @@ def _unstorable(fields: dict[str, object]) -> list[str]:
     return problems
 
 
-def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
-    problems: list[str] = []
+def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, str, str]]:
+    """(item, status, note) of each entry of the file; what is wrong with one goes to problems."""
     wanted: list[tuple[int, str, str, str, str]] = []
     for number, entry in enumerate(entries, start=1):
         where = f"Entry {number}"
@@ -175,9 +224,4 @@ def _resolve(entries: list) -> list[tuple[ChecklistItem, str, str]]:
         else:
             named[found.pk] = item
             rows[found.pk] = (found, status, note)
-    if problems:
-        shown = problems[:10]
-        if len(problems) > 10:
-            shown.append(f"… and {len(problems) - 10} more problems.")
-        raise forms.ValidationError([*shown, "Nothing was imported."])
     return list(rows.values())

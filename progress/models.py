@@ -339,6 +339,10 @@ class StatusChange(OwnedByVisitor):
 
 
 class GoalQuerySet(OwnedQuerySet):
+    def set_for(self, owner: Owner, career: Career, target_date: date) -> None:
+        """Give the owner a target date for the career, in place of any they had."""
+        self.update_or_create(career=career, **owner.fields, defaults={"target_date": target_date})
+
     def merge_session_into(self, session_key: str, user) -> None:
         """An account's own target date wins; else it takes the session's."""
         session_goals = self.filter(user__isnull=True, session_key=session_key)

@@ -237,9 +237,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     target = form.cleaned_data["target_date"]
     if target:
         owner = Owner.of(request, create=True)
-        Goal.objects.update_or_create(
-            career=career, **owner.fields, defaults={"target_date": target}
-        )
+        Goal.objects.set_for(owner, career, target)
         messages.success(request, f"Your target date is {date_format(target)}.")
     else:
         Goal.objects.of(request.owner).filter(career=career).delete()
@@ -294,6 +292,10 @@ def export_json(request: HttpRequest) -> HttpResponse:
         "version": 1,
         "exported": timezone.now().isoformat(),
         "progress": _export_rows(request.owner),
+        "goals": [
+            {"career": goal.career.slug, "target_date": goal.target_date.isoformat()}
+            for goal in Goal.objects.of(request.owner).select_related("career").order_by("career")
+        ],
         "history": [
             {
                 "career": change.item.career.slug,
@@ -336,18 +338,24 @@ def import_progress(request: HttpRequest) -> HttpResponse:
         return render(request, "progress/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
-        rows = form.cleaned_data["file"]
+        imported = form.cleaned_data["file"]
+        notes = {item: note for item, _, note in imported.rows}
         with transaction.atomic():
-            refusal = notes_refusal(request.owner, {item: note for item, _, note in rows})
+            refusal = notes_refusal(request.owner, notes)
             if not refusal:
-                Progress.objects.import_rows(Owner.of(request, create=True), rows)
+                owner = Owner.of(request, create=True)
+                Progress.objects.import_rows(owner, imported.rows)
+                for career, target in imported.goals:
+                    Goal.objects.set_for(owner, career, target)
         if refusal:
             form.add_error("file", refusal)
     if not form.is_valid():
         return render(
             request, "progress/import.html", {"form": form}, status=HTTPStatus.BAD_REQUEST
         )
-    messages.success(request, f"Imported {len(rows)} items.")
+    items, dates = len(imported.rows), len(imported.goals)
+    also = f" and {dates} target date{pluralize(dates)}" if dates else ""
+    messages.success(request, f"Imported {items} item{pluralize(items)}{also}.")
     return redirect("progress:dashboard")
 
 

@@ -596,6 +596,71 @@ def test_import_of_an_export_restores_statuses_and_notes(user_client, user, care
     assert state == {(roadmap[0].pk, "done", ""), (roadmap[3].pk, "skipped", "not for me")}
 
 
+def test_a_target_date_goes_out_with_the_export_and_comes_back_with_the_import(
+    user_client, client, user, career, roadmap
+):
+    mark(user_client, roadmap[0], "done")
+    user_client.post(goal_url(career), {"target_date": "2099-03-01"})
+    saved = export(user_client)
+    assert saved["goals"] == [{"career": career.slug, "target_date": "2099-03-01"}]
+
+    # In another browser, with a target date of its own that the file's replaces.
+    client.post(goal_url(career), {"target_date": "2098-01-01"})
+    response = upload(client, json.dumps(saved))
+
+    assert response["Location"] == reverse("progress:dashboard")
+    goal = Goal.objects.get(session_key=client.session.session_key)
+    assert (goal.career, goal.target_date.isoformat()) == (career, "2099-03-01")
+    page = client.get(response["Location"]).content.decode()
+    assert "Imported 1 item and 1 target date." in page
+
+
+def test_a_file_exported_before_target_dates_were_imports_as_before(user_client, user, skill):
+    data = valid_file(skill)
+    assert "goals" not in data
+
+    response = upload(user_client, json.dumps(data))
+
+    assert response["Location"] == reverse("progress:dashboard")
+    assert Progress.objects.get(user=user).status == "done"
+    assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("goals", "message"),
+    [
+        ("soon", "&quot;goals&quot; must be a list"),
+        ([7], "Target date 1 is not an object."),
+        ([{"career": "{career}"}], "needs &quot;career&quot; and &quot;target_date&quot; as text"),
+        ([{"career": "{career}", "target_date": "01/02/2099"}], "is not a date as YYYY-MM-DD"),
+        ([{"career": "{career}", "target_date": "2099-02-30"}], "is not a date as YYYY-MM-DD"),
+        ([{"career": "astronaut", "target_date": "2099-01-01"}], "no career “astronaut”"),
+        (
+            [{"career": "{career}", "target_date": "2099-01-01\u0000"}],
+            "&quot;target_date&quot; may not contain a NUL character",
+        ),
+        (
+            [{"career": "{career}", "target_date": d} for d in ("2099-01-01", "2099-02-01")],
+            "has a target date twice",
+        ),
+    ],
+)
+def test_an_import_with_a_bad_target_date_imports_nothing(
+    user_client, skill, snapshot, goals, message
+):
+    if isinstance(goals, list):
+        goals = json.loads(json.dumps(goals).replace("{career}", skill.career.slug))
+    data = valid_file(skill) | {"goals": goals}
+    before = snapshot()
+
+    response = upload(user_client, json.dumps(data))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+    assert "Nothing was imported." in response.content.decode()
+    assert snapshot() == before
+
+
 def valid_file(target: ChecklistItem, **changes) -> dict:
     row = {"career": target.career.slug, "item": target.slug, "status": "done", "note": ""}
     return {"format": "roadmap-progress", "version": 1, "progress": [row | changes]}
