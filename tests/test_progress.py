@@ -294,13 +294,22 @@ def test_a_note_is_saved_without_javascript_and_shown_on_the_item_page(user_clie
 
 
 def test_a_note_saved_with_htmx_answers_the_form_with_a_confirmation(user_client, skill):
-    response = user_client.post(note_url(skill), {"note": "Read the docs"}, HTTP_HX_REQUEST="true")
+    headers = {"HX-Request": "true", "HX-Target": "note-form"}
+    response = user_client.post(note_url(skill), {"note": "Read the docs"}, headers=headers)
 
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert html.lstrip().startswith('<form class="note-form" id="note-form"')
-    assert "Saved." in html
+    # Into the page's own live region, outside the form the answer replaces.
+    assert 'id="note-saved" hx-swap-oob="innerHTML">Saved.</p>' in html
     assert "<h1>" not in html
+
+
+def test_an_item_page_loaded_by_a_link_has_its_own_live_region_for_the_note(user_client, skill):
+    headers = {"HX-Request": "true", "HX-Boosted": "true", "HX-Target": "main"}
+    html = user_client.get(reverse("progress:item", args=[skill.pk]), headers=headers).content
+
+    assert b'<p class="saved" role="status" id="note-saved"></p>' in html
 
 
 def test_saving_a_note_keeps_the_status(user_client, user, skill):

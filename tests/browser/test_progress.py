@@ -115,12 +115,16 @@ def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(f"{site}/progress/items/{item.pk}/")
     page.evaluate("window.notReloaded = true")
+    page.evaluate("window.liveRegion = document.getElementById('note-saved')")
 
     page.fill("#id_note", "Python first")
     page.click("#note-form button")
 
-    page.wait_for_selector("#note-form .saved:has-text('Saved.')")
+    expect(page.locator("#note-saved")).to_have_text("Saved.")
     assert page.evaluate("window.notReloaded") is True
+    # Focus stays where the visitor was, and the live region that says so is the page's own.
+    assert page.evaluate("document.activeElement.id") == "note-save"
+    assert page.evaluate("window.liveRegion === document.getElementById('note-saved')") is True
     assert Progress.objects.get(item=item).note == "Python first"
 
 
