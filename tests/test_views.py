@@ -489,8 +489,10 @@ def test_search_as_you_type_selects_the_results_from_the_page(client, career):
     SkillFactory(career=career, title="Prepare for the interview")
     html = text(client.get("/search/", {"q": "interview"}, headers={"HX-Request": "true"}))
     assert 'hx-target="#search-results" hx-select="#search-results"' in html
+    assert 'hx-select-oob="#search-status:innerHTML"' in html
     results = html.split('id="search-results"', 1)[1]
-    assert "Prepare for the <mark>interview</mark>" in results and "1 result " in results
+    assert "Prepare for the <mark>interview</mark>" in results
+    assert '<p id="search-status" role="status">1 result for “interview”.</p>' in html
 
 
 @pytest.mark.parametrize(

@@ -82,11 +82,14 @@ def question_count() -> int:
 def test_faqs_filter_as_you_type(site, page):
     total = question_count()
     page.goto(site + CAREER + "faqs/")
+    page.evaluate("window.liveRegion = document.getElementById('faq-count')")
     questions = page.locator("details.faq")
     expect(questions).to_have_count(total)
     page.get_by_label("Filter the questions").press_sequentially("degree")
     expect(page.locator("details.faq:visible")).to_have_count(2)
     expect(page.locator("#faq-count")).to_contain_text(f"2 of {total} questions match “degree”.")
+    # The count changed in the live region already on the page, so screen readers say it.
+    assert page.evaluate("window.liveRegion === document.getElementById('faq-count')") is True
     expect(page).to_have_url(re.compile(r"/faqs/\?q=degree$"))
     page.get_by_label("Filter the questions").fill("")
     page.get_by_label("Filter the questions").dispatch_event("input")
@@ -101,8 +104,11 @@ def test_a_link_to_one_question_opens_it(site, page):
 def test_search_as_you_type_shows_marked_results_and_updates_the_address(site, page):
     page.goto(site + "/search/")
     page.evaluate("window.loadedOnce = true")
+    page.evaluate("window.liveRegion = document.getElementById('search-status')")
     page.get_by_label("Words to look for").press_sequentially("interview", delay=20)
     expect(page.locator("#search-results mark").first).to_be_visible()
+    expect(page.locator("#search-status")).to_contain_text("for “interview”.")
+    assert page.evaluate("window.liveRegion === document.getElementById('search-status')") is True
     expect(page).to_have_url(re.compile(r"/search/\?q=interview$"))
     expect(page.locator("#search-results")).to_contain_text("Ace the interview")
     assert page.evaluate("window.loadedOnce") is True
