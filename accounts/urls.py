@@ -12,7 +12,7 @@ urlpatterns = [
     path("", never_stored(views.account), name="account"),
     path("signup/", never_stored(views.signup), name="signup"),
     path("login/", never_stored(limited("sign_in")(views.LoginView.as_view())), name="login"),
-    path("logout/", never_stored(auth_views.LogoutView.as_view()), name="logout"),
+    path("logout/", never_stored(views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
         never_stored(views.PasswordChangeView.as_view()),

@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,13 @@ class RefusedFormIs400:
 class LoginView(RefusedFormIs400, auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You are signed out.")
+        return response
 
 
 class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):

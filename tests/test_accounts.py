@@ -539,6 +539,8 @@ def test_signing_out_takes_a_post(client, user):
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("careers:home")
     assert "_auth_user_id" not in client.session
+    assert "You are signed out." in client.get(response["Location"]).content.decode()
+    assert "You are signed out." not in client.get(response["Location"]).content.decode()
 
 
 def test_changing_the_password(client, user):
