@@ -62,13 +62,17 @@
     panel.querySelector(".map-panel-title").focus();
   });
 
-  function hideMapPanel(panel) {
-    panel.hidden = true;
-    panel.replaceChildren();
+  function focusOpener() {
     var opener = mapOpener && document.getElementById(mapOpener);
     if (opener) {
       opener.focus();
     }
+  }
+
+  function hideMapPanel(panel) {
+    panel.hidden = true;
+    panel.replaceChildren();
+    focusOpener();
   }
 
   function closeMapPanel() {
@@ -90,6 +94,9 @@
     if (panel && !panel.hidden && event.detail.path === panel.dataset.closesTo) {
       event.preventDefault();
       hideMapPanel(panel);
+      // Returning to an entry with a part of the page in its address (after a jump such as
+      // #road), the browser moves focus to the page once this event is done: take it back.
+      window.setTimeout(focusOpener, 0);
     }
   });
 

@@ -255,6 +255,25 @@ def test_back_with_the_panel_open_closes_it_without_fetching_the_overview_again(
     assert overview_requests == []
 
 
+def test_closing_the_panel_after_a_jump_within_the_page_brings_focus_back_to_the_item(
+    site, page
+):
+    item = road().checklist[0]
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    page.locator('a[href="#road"]').first.click()
+    page.wait_for_url(site + CAREER + "#road")
+    page.locator(f"#map-item-{item.slug}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+
+    page.keyboard.press("Escape")
+
+    page.wait_for_url(site + CAREER + "#road")
+    expect(page.locator("#map-panel")).to_be_hidden()
+    expect(page.locator(f"#map-item-{item.slug}")).to_be_focused()
+    assert page.evaluate("window.notReloaded") is True
+
+
 def test_without_javascript_an_item_node_leads_to_the_items_page(site, page_without_js):
     item = ChecklistItem.objects.get(slug=SKILL)
     page = page_without_js
