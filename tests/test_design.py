@@ -149,7 +149,7 @@ def test_a_step_counter_takes_the_mark_of_its_steps_status(client, career):
     mark(client, "sow", "skipped")
     html = client.get(overview).content.decode()
     assert step_counter.search(html).group(1) == "done"
-    assert 'id="step-counter-basics">1 of 2 done' in html
+    assert 'id="step-counter-basics">1 of 1 done, 1 skipped' in html
 
 
 def test_each_item_has_one_radio_group_for_its_status_with_a_save_button(client, career):

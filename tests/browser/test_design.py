@@ -159,22 +159,25 @@ def tab_until(page, selector: str, limit: int = 200) -> int:
 
 def test_a_status_control_is_one_tab_stop_and_arrow_keys_save_the_change(site, page):
     # On the overview the first status comes after the map (its nodes, or its skip link), the
-    # steps and their sections.
+    # steps and their sections, and the first skill's two sources.
     page.goto(site + CAREER)
     map_nodes = page.locator(".road-map .map-node").count()
-    assert tab_until(page, "input[name=status]") <= 48 + map_nodes
+    assert tab_until(page, "input[name=status]") <= 49 + map_nodes
     page.goto(site + CAREER)
     tab_until(page, ".map-skip")
     page.keyboard.press("Enter")
-    assert tab_until(page, "input[name=status]") <= 47
+    assert tab_until(page, "input[name=status]") <= 48
     page.goto(site + SKILLS)
-    # The learning stage names where it sits on the road first.
-    assert tab_until(page, "input[name=status]") <= 16
+    # The learning stage names where it sits on the road first; the first skill has two sources.
+    assert tab_until(page, "input[name=status]") <= 17
     slug = page.evaluate("document.activeElement.form.id").removeprefix("status-")
 
-    # Each item takes three presses: its source, its note link and its status (it took six).
-    assert tab_until(page, "input[name=status]") == 3
-    for _ in range(3):
+    # Each item takes its sources, its note link and its status: three presses for an item with
+    # one source (it took six).
+    following = page.locator(".check").nth(1)
+    sources = following.locator(".cite a").count()
+    assert tab_until(page, "input[name=status]") == sources + 2
+    for _ in range(sources + 2):
         page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.id") == f"status-{slug}-not-started"
 

@@ -255,9 +255,7 @@ def test_back_with_the_panel_open_closes_it_without_fetching_the_overview_again(
     assert overview_requests == []
 
 
-def test_closing_the_panel_after_a_jump_within_the_page_brings_focus_back_to_the_item(
-    site, page
-):
+def test_closing_the_panel_after_a_jump_within_the_page_brings_focus_back_to_the_item(site, page):
     item = road().checklist[0]
     page.goto(site + CAREER)
     page.evaluate("window.notReloaded = true")
