@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import Q, Sum
+from django.db.models import ExpressionWrapper, Q, Sum
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -129,11 +129,18 @@ class Owner:
         version = read_version(f"progress:version:user:{self.user.pk}")
         return f"user:{self.user.pk}:{version}" if version else None
 
-    def statuses(self, career: Career) -> dict[int, str]:
-        """Item id to status for one career; items never touched are absent. One query, none
-        for nobody."""
+    def marks(self, career: Career) -> tuple[dict[int, str], frozenset[int]]:
+        """Item id to status for one career (items never touched are absent), and the ids of
+        the items with a note. One query, none for nobody."""
         records = Progress.objects.of(self).filter(item__career=career)
-        return dict(records.values_list("item_id", "status"))
+        noted = ExpressionWrapper(~Q(note=""), output_field=models.BooleanField())
+        rows = records.values_list("item_id", "status", noted)
+        statuses, with_notes = {}, set()
+        for item_id, status, has_note in rows:
+            statuses[item_id] = status
+            if has_note:
+                with_notes.add(item_id)
+        return statuses, frozenset(with_notes)
 
 
 class OwnedQuerySet(models.QuerySet):

@@ -72,21 +72,26 @@ class Overlay:
     roadmap: Roadmap
     # Every item's status, by the item's id.
     statuses: dict[int, Status]
+    # The ids of the items with a note.
+    noted: frozenset[int]
     summary: Summary
     # Each stage's summary, by the stage's slug.
     by_stage: dict[str, Summary]
     next_up: ChecklistItem | None
 
     @classmethod
-    def of(cls, roadmap: Roadmap, saved: dict[int, str], **more) -> Overlay:
-        """The overlay of `saved` (item id to status; items never touched are absent); `more`
-        gives a subclass's own fields."""
+    def of(
+        cls, roadmap: Roadmap, saved: dict[int, str], noted: frozenset[int] = frozenset(), **more
+    ) -> Overlay:
+        """The overlay of `saved` (item id to status; items never touched are absent) and
+        `noted` (the items with a note); `more` gives a subclass's own fields."""
         statuses = {
             item.pk: Status(saved.get(item.pk, Status.NOT_STARTED)) for item in roadmap.checklist
         }
         return cls(
             roadmap=roadmap,
             statuses=statuses,
+            noted=noted,
             summary=Summary(Counter(statuses.values())),
             by_stage={
                 stage.slug: Summary(Counter(statuses[item.pk] for item in stage.items))
@@ -124,6 +129,7 @@ class CareerProgress(Overlay):
         progress = cls.of(
             roadmap,
             {pk: record.status for pk, record in saved.items()},
+            frozenset(pk for pk, record in saved.items() if record.note),
             today=today,
             notes={pk: record.note for pk, record in saved.items()},
             retired=tuple((r.item, Status(r.status), r.note) for r in retired),

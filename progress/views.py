@@ -113,7 +113,7 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     from_panel = on_map and (request.htmx.trigger or "").startswith(PANEL_PREFIX)
     panel_on_item = _sent_from(request) == reverse("progress:item", args=[item.pk])
     context = {
-        "progress": Overlay.of(roadmap, owner.statuses(item.career)),
+        "progress": Overlay.of(roadmap, *owner.marks(item.career)),
         "item": item,
         "stage": next((s for s in roadmap.stages if item in s.items), None),
         "next": next_page(request),

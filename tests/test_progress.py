@@ -197,16 +197,50 @@ def test_each_visitor_sees_only_their_own_statuses(user_client, other_client, cl
     assert Progress.objects.count() == 2
 
 
-def test_statuses_reads_the_owners_progress_in_one_query(
+def test_an_owners_statuses_and_notes_are_read_in_one_query(
     user_client, user, action, skill, career, django_assert_num_queries
 ):
     mark(user_client, action, "done")
     mark(user_client, skill, "skipped")
 
+    user_client.post(note_url(skill), {"note": "later, perhaps"})
+
     with django_assert_num_queries(1):
-        statuses = Owner(user=user).statuses(career)
+        statuses, noted = Owner(user=user).marks(career)
 
     assert statuses == {action.pk: "done", skill.pk: "skipped"}
+    assert noted == {skill.pk}
+
+
+def note_link(html: str, item: ChecklistItem) -> str:
+    """The words of the link to an item's note, as a page shows them."""
+    link = re.search(rf'class="note-link[^"]*" href="/progress/items/{item.pk}/">([^<]+)<', html)
+    return link.group(1)
+
+
+@pytest.mark.parametrize("page", ["overview", "step", "skills"])
+def test_each_items_note_link_says_whether_the_visitor_has_a_note_on_it(
+    client, career, action, skill, page
+):
+    url = {
+        "overview": career.get_absolute_url(),
+        "step": action.get_absolute_url().split("#")[0],
+        "skills": reverse("careers:skills", args=[career.slug]),
+    }[page]
+    item = skill if page != "step" else action
+    other = career.checklist_items.filter(section=item.section, kind=item.kind).exclude(pk=item.pk)[
+        0
+    ]
+    assert note_link(client.get(url).content.decode(), item) == "Add a note"
+
+    client.post(note_url(item), {"note": "start here"})
+
+    html = client.get(url).content.decode()
+    assert note_link(html, item) == "Your note"
+    assert note_link(html, other) == "Add a note"
+    # The answer to a status change keeps saying so.
+    answer = mark(client, item, "learning", htmx=True).content.decode()
+    assert note_link(answer, item) == "Your note"
 
 
 def test_the_status_control_renders_without_queries(action, rf, django_assert_num_queries):

@@ -19,7 +19,7 @@ register = template.Library()
 def progress_on(context, roadmap: Roadmap) -> Overlay:
     """The visitor's statuses on the roadmap: {% progress_on roadmap as progress %}."""
     owner = context["request"].owner
-    return Overlay.of(roadmap, owner.statuses(roadmap.career))
+    return Overlay.of(roadmap, *owner.marks(roadmap.career))
 
 
 @register.simple_tag(takes_context=True)
@@ -30,7 +30,7 @@ def careers_in_progress(context) -> list[Overlay]:
     marked = Progress.objects.of(owner).exclude(status=Status.NOT_STARTED)
     careers = Career.objects.filter(pk__in=marked.values("item__career"))
     overlays = [
-        Overlay.of(Roadmap.read(career.slug, ("steps", "checklist")), owner.statuses(career))
+        Overlay.of(Roadmap.read(career.slug, ("steps", "checklist")), *owner.marks(career))
         for career in careers
     ]
     return [overlay for overlay in overlays if overlay.summary.started]
@@ -39,6 +39,11 @@ def careers_in_progress(context) -> list[Overlay]:
 @register.filter
 def status_of(progress: Overlay, item) -> Status:
     return progress.statuses[item.pk]
+
+
+@register.filter
+def has_note(progress: Overlay, item) -> bool:
+    return item.pk in progress.noted
 
 
 @register.filter
