@@ -359,7 +359,7 @@ READ_PATH: dict[str, tuple[str, ...]] = {
         # now
         "progress_changed",
         "Owner.progress_version",
-        "Owner.statuses",
+        "Owner.marks",
     ),
 }
 
