@@ -134,13 +134,9 @@ class Owner:
         the items with a note. One query, none for nobody."""
         records = Progress.objects.of(self).filter(item__career=career)
         noted = ExpressionWrapper(~Q(note=""), output_field=models.BooleanField())
-        rows = records.values_list("item_id", "status", noted)
-        statuses, with_notes = {}, set()
-        for item_id, status, has_note in rows:
-            statuses[item_id] = status
-            if has_note:
-                with_notes.add(item_id)
-        return statuses, frozenset(with_notes)
+        rows = list(records.values_list("item_id", "status", noted))
+        statuses = {item_id: status for item_id, status, _ in rows}
+        return statuses, frozenset(item_id for item_id, _, has_note in rows if has_note)
 
 
 class OwnedQuerySet(models.QuerySet):
