@@ -3,10 +3,9 @@
 from http import HTTPStatus
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +18,10 @@ from progress.views import never_stored, next_page
 
 from .forms import DeleteAccountForm, LoginForm, SignupForm
 
+User = get_user_model()
 
-class RefusedFormIs400:
+
+class BadRequestOnInvalidForm:
     """A form the visitor sent back with errors answers 400, as every other form does."""
 
     def form_invalid(self, form):
@@ -29,7 +30,7 @@ class RefusedFormIs400:
         )
 
 
-class LoginView(RefusedFormIs400, auth_views.LoginView):
+class LoginView(BadRequestOnInvalidForm, auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
@@ -41,15 +42,15 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class PasswordChangeView(RefusedFormIs400, auth_views.PasswordChangeView):
+class PasswordChangeView(BadRequestOnInvalidForm, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
 
-class PasswordResetView(RefusedFormIs400, auth_views.PasswordResetView):
+class PasswordResetView(BadRequestOnInvalidForm, auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
-class PasswordResetConfirmView(RefusedFormIs400, auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(BadRequestOnInvalidForm, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
@@ -64,7 +65,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 user = form.save()
         except IntegrityError:
-            # The same username, sent twice at once (a double click): the other one took it.
+            # The username is the only unique value a new account writes: the same one was sent
+            # twice at once (a double click), and the other sign-up took it.
             form.add_error("username", User._meta.get_field("username").error_messages["unique"])
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -226,7 +227,7 @@ def rates_note(day: RateDay, as_of: date, book: RateBook, rates_choice: str) -> 
     date, or the latest day held. A day without a rate for one of the table's currencies is
     passed over, and the note says so."""
     on = f"{as_of.day} {as_of:%B %Y}"
-    every = "that holds a rate for every currency of this table"
+    every = "that holds every rate this table needs"
     if rates_choice == "latest":
         if day.date == book.days[-1].date:
             return f"the latest held; the document is dated {on}"
@@ -286,6 +287,8 @@ def caveats(tables: list[ConvertedTable]) -> list[str]:
 
 
 @require_safe
+# Like the other pages it carries the visitor's token and account links: no cache keeps it.
+@cache_control(private=True, no_store=True)
 @vary_on_headers("HX-Request")
 def salaries(request: HttpRequest, career_slug: str) -> HttpResponse:
     career = get_object_or_404(Career, slug=career_slug)

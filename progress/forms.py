@@ -123,6 +123,8 @@ class ImportForm(forms.Form):
 
 @dataclass(frozen=True)
 class ImportedFile:
+    """What an import sets: each item's status and note, and each career's target date."""
+
     rows: list[tuple[ChecklistItem, str, str]]
     # Each career's target date.
     goals: list[tuple[Career, date]]

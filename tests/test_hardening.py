@@ -280,9 +280,18 @@ def test_the_never_stored_decorator_sends_exactly_private_and_no_store(rf):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/tester/", "/tester/skills/", "/tester/faqs/", "/sources/", "/search/?q=test"]
+    "path",
+    [
+        "/",
+        "/tester/",
+        "/tester/skills/",
+        "/tester/faqs/",
+        "/tester/salaries/",
+        "/sources/",
+        "/search/?q=test",
+    ],
 )
-def test_content_pages_are_kept_by_no_cache_not_even_for_back(client, career, path):
+def test_content_pages_are_private_and_never_stored(client, career, path):
     """They hold the visitor's statuses and account links: Back after a change elsewhere must
     fetch them again, not show the browser's copy from before it."""
     for response in (client.get(path), client.get(path)):  # rendered, then from the page cache

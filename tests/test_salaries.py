@@ -455,7 +455,7 @@ def test_without_rates_on_the_documents_date_the_last_day_before_it_converts_and
     _, html = page(client, url, currency="USD")
     assert (
         f"Converted with the exchange rates of {long_date(OLDER)}, the last day before the "
-        f"document's date ({long_date(NEWER)}) that holds a rate for every currency of this table."
+        f"document's date ({long_date(NEWER)}) that holds every rate this table needs."
         in rates_notes(html)
     )
     rupees = [converted(Decimal(b), "INR", "USD", RATES[OLDER]) for b in (450_000, 1_230_000)]
@@ -467,8 +467,8 @@ def test_without_rates_on_or_before_the_documents_date_the_first_day_after_it_co
     _, html = page(client, url, currency="EUR")
     assert (
         f"Converted with the exchange rates of {long_date(NEWER)}, the first day after the "
-        f"document's date ({long_date(OLDER)}) that holds a rate for every currency of this "
-        "table; no earlier day does." in rates_notes(html)
+        f"document's date ({long_date(OLDER)}) that holds every rate this table "
+        "needs; no earlier day does." in rates_notes(html)
     )
     assert "nearest" not in html
     dollars = [converted(Decimal(bound), "USD", "EUR", RATES[NEWER]) for bound in (80_000, 100_000)]
@@ -479,8 +479,8 @@ def test_latest_rates_lacking_a_tables_currency_name_the_day_used_instead(client
     ExchangeRate.objects.filter(date=LATEST, currency="INR").delete()
     _, html = page(client, url, currency="USD", rates="latest")
     assert rates_notes(html) == [
-        f"Converted with the exchange rates of {long_date(NEWER)}, the latest day that holds a "
-        "rate for every currency of this table (later days lack one); the document is dated "
+        f"Converted with the exchange rates of {long_date(NEWER)}, the latest day that holds "
+        "every rate this table needs (later days lack one); the document is dated "
         f"{long_date(NEWER)}.",
         # The country table needs no rupees: the latest day converts it.
         f"Converted with the exchange rates of {long_date(LATEST)}, the latest held; "

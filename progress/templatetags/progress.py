@@ -70,8 +70,16 @@ def item_status(context, item, status: Status, next_page: str = "", **options) -
     to the item's note. Options: `has_note`, whether there is a note, where the page knows it;
     `note_link=False` leaves the link out; `oob`; `prefix` starts its ids, for a second control
     of the same item on one page (the map's panel)."""
-    next_page = next_page or context["request"].get_full_path()
-    return {"item": item, "status": status, "choices": Status.choices, "next": next_page, **options}
+    request = context["request"]
+    return {
+        "item": item,
+        "status": status,
+        "choices": Status.choices,
+        "next": next_page or request.get_full_path(),
+        # Pages are stored apart for visitors with and without progress (careers.pages).
+        "new_visitor": not request.owner,
+        **options,
+    }
 
 
 @register.inclusion_tag("progress/_step_counter.html")

@@ -88,7 +88,7 @@
   }
 
   // Back to the overview's entry while the panel is open: htmx would fetch the overview again
-  // (the map keeps it out of htmx's copies); the page is already there, so the panel just closes.
+  // (it keeps no copies of pages); the page is already there, so the panel just closes.
   document.addEventListener("htmx:historyCacheMiss", function (event) {
     var panel = mapPanel();
     if (panel && !panel.hidden && event.detail.path === panel.dataset.closesTo) {
@@ -113,8 +113,7 @@
   });
 
   // A status control saves as soon as its choice changes, and keeps showing the visitor's choice
-  // (htmx leaves it in place). The choice is written into the markup too, because htmx keeps
-  // pages for the back button as markup.
+  // (htmx leaves it in place), or the saved one again when the change could not be saved.
   function statusForm(element) {
     return (element && element.closest && element.closest("form.item-status")) || null;
   }
@@ -122,7 +121,6 @@
   function showChoice(form, value) {
     form.querySelectorAll("input[name=status]").forEach(function (radio) {
       radio.checked = radio.value === value;
-      radio.toggleAttribute("checked", radio.checked);
     });
   }
 
@@ -164,6 +162,15 @@
       if (!event.detail.xhr || event.detail.xhr.status !== 429) {
         sayProblem(form, "Not saved: the site could not be reached. Please choose again.");
       }
+    }
+  });
+
+  // A page the browser brings back from its back-forward cache (which some browsers do even for
+  // a page that says no-store) shows what it showed when left, from before any change made
+  // since: a page with statuses or counts is loaded again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.querySelector("form.item-status, .step-counter")) {
+      window.location.reload();
     }
   });
 

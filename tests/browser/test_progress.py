@@ -99,6 +99,27 @@ def test_back_to_a_page_after_a_change_elsewhere_shows_the_change(site, page):
     expect(page.locator("#overall-progress")).to_contain_text("1 of ")
 
 
+@pytest.mark.parametrize(
+    ("path", "reloads"), [("/backend-developer/skills/", True), ("/sources/", False)]
+)
+def test_a_page_with_statuses_brought_back_from_the_browsers_cache_loads_again(
+    site, page, path, reloads
+):
+    page.goto(site + path)
+    page.evaluate("window.notReloaded = true")
+
+    # As the browser says when it brings the page back from its back-forward cache.
+    restored = "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
+    if reloads:
+        with page.expect_navigation():
+            page.evaluate(restored)
+        assert page.evaluate("window.notReloaded") is None
+    else:
+        page.evaluate(restored)
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.notReloaded") is True
+
+
 def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_without_js):
     page = page_without_js
     page.goto(f"{site}/backend-developer/skills/")
