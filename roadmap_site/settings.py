@@ -61,18 +61,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "roadmap_site.health.HealthCheckMiddleware",
     "roadmap_site.middleware.RequestLogMiddleware",
-    # Around everything that may need the database, so that it sees each failure of it.
-    "roadmap_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Around every answer made below them: redirects, refused hosts and the 503 page included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "roadmap_site.middleware.ContentSecurityPolicyMiddleware",
+    # Around everything that may need the database, so that it sees each failure of it.
+    "roadmap_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "progress.middleware.KeepVisitorProgressMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "roadmap_site.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "progress.middleware.OwnerMiddleware",

@@ -400,6 +400,8 @@ def test_while_the_database_is_out_pages_answer_503_and_work_again_when_it_retur
         assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE, path
         assert response["Retry-After"] == "30"
         assert "Back in a moment" in response.content.decode()
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert response["X-Frame-Options"] == "DENY"
 
     database.up()
     assert ask(Client(), "get", CAREER).status_code == HTTPStatus.OK
@@ -482,5 +484,7 @@ def test_a_database_failure_outside_the_view_answers_503_too(database, user, set
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert "Back in a moment" in response.content.decode()
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
     database.up()
     assert ask(signed_in, "get", "/sources/").status_code == HTTPStatus.OK

@@ -367,6 +367,24 @@ def test_every_answer_forbids_scripts_styles_and_frames_from_elsewhere(client, c
     assert policy["form-action"] == ["'self'"]
 
 
+@pytest.mark.parametrize(
+    ("path", "host", "status"),
+    [
+        ("/tester", "testserver", HTTPStatus.MOVED_PERMANENTLY),
+        ("/tester/", "evil.example", HTTPStatus.BAD_REQUEST),
+    ],
+)
+def test_redirects_and_refused_hosts_carry_the_policy_and_frame_refusal(
+    client, career, path, host, status
+):
+    response = client.get(path, HTTP_HOST=host)
+
+    assert response.status_code == status
+    assert policy_of(response)["frame-ancestors"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_answers_to_forms_carry_the_policy_too(client, item):
     response = client.post(reverse("progress:status", args=[item.pk]), {"status": "bogus"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
