@@ -3,8 +3,8 @@
 Every kind of item is described once (``KINDS``): where its title and text are, and how to build the
 address of the page and anchor it is shown at. On PostgreSQL the search uses full-text search with
 ranking and highlighting by the database; elsewhere the database finds each word as a substring
-and Python keeps, ranks and highlights the items where every word stands as a whole word (or its
-plural), as full-text search does. Either way it is a single query over all kinds.
+and Python keeps, ranks and highlights the items where every word stands as a whole word (in its
+singular or plural), as full-text search does. Either way it is a single query over all kinds.
 """
 
 from __future__ import annotations
@@ -363,7 +363,10 @@ def _search_portable(words: list[str]) -> list[Hit]:
     for kind in KINDS:
         matches = Q()
         for word in words:
-            matches &= Q(r_title__icontains=word) | Q(r_body__icontains=word)
+            either = Q()
+            for form in word_forms(word):
+                either |= Q(r_title__icontains=form) | Q(r_body__icontains=form)
+            matches &= either
         parts.append(kind.rows().filter(matches).values_list(*COLUMNS))
     pattern = whole_words(words)
     each_word = [whole_words([word]) for word in words]
@@ -389,10 +392,26 @@ def _search_portable(words: list[str]) -> list[Hit]:
     return hits
 
 
+def word_forms(word: str) -> list[str]:
+    """The word's singular, and its plural where that does not just add "s" or "es": "salaries"
+    gives salary and salaries, "skills" gives skill, "classes" gives class; "status" stays."""
+    singular = word
+    if len(word) > 3 and word.endswith("ies"):
+        singular = word[:-3] + "y"
+    elif len(word) > 3 and re.search(r"(?:[sxz]|ch|sh)es$", word):
+        singular = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        singular = word[:-1]
+    if re.search(r"[^aeiou]y$", singular):
+        return [singular, singular[:-1] + "ies"]
+    return [singular]
+
+
 def whole_words(words: list[str]) -> re.Pattern:
-    """Any of the words where it stands as a whole word, or as its plural: "it" finds "it" but
-    not the "it" in "capacity", "skill" finds "skills"."""
-    alternatives = "|".join(re.escape(word) for word in words)
+    """Any of the words where it stands as a whole word, in its singular or plural: "it" finds
+    "it" but not the "it" in "capacity", "skill" finds "skills", "salary" finds "salaries"."""
+    forms = (form for word in words for form in word_forms(word))
+    alternatives = "|".join(re.escape(form) for form in forms)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)", re.IGNORECASE)
 
 

@@ -97,6 +97,23 @@ def test_faqs_sources_and_timelines_are_found(career):
     assert f"/{career.slug}/#timeline-{timeline.slug}" in urls(search("proficient"))
 
 
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("salary", "Compare salaries by country"),
+        ("salaries", "Ask about the salary"),
+        ("classes", "Write a class"),
+        ("class", "Group the classes"),
+        ("status", "Report the statuses"),
+        ("statuses", "Check the status"),
+    ],
+)
+def test_a_word_finds_its_singular_and_its_plural(career, query, title):
+    duty = DutyFactory(career=career, title=title, body="Nothing else here.")
+
+    assert urls(search(query)) == [duty_url(career, duty.slug)]
+
+
 def test_every_word_must_match(career, duties):
     found = urls(search("kubernetes clusters"))
     assert duty_url(career, "headline") in found
