@@ -133,7 +133,7 @@ def notes_refusal(owner: Owner, notes: dict[ChecklistItem, str]) -> str | None:
     together would hold more than their kind of owner may keep, and more than they hold now (so a
     visitor above the limit, with notes joined at sign-in, can still shorten or re-import them).
 
-    Call it with the owner locked (Owner.lock), in the transaction that saves the notes: the
+    Call it with the owner Owner.locked gives, in the transaction that saves the notes: the
     owner's other requests wait until that commits, so two sent at once cannot both pass on the
     same total."""
     limit = settings.NOTES_TOTAL_LIMITS["account" if owner.is_account else "session"]

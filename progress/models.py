@@ -100,17 +100,23 @@ class Owner:
     def fields(self) -> dict[str, Any]:
         return {"user": self.user, "session_key": self.session_key}
 
-    def lock(self) -> None:
-        """Make the owner's other requests that lock it wait until this transaction ends, so
-        that what this one read of the owner's records still holds when it writes. Locks the
-        account's or the session's row; nobody has nothing to lock."""
-        if self.user:
-            rows = get_user_model().objects.filter(pk=self.user.pk)
-        elif self.session_key:
-            rows = Session.objects.filter(session_key=self.session_key)
+    @classmethod
+    def locked(cls, request) -> "Owner":
+        """Whose records a write of this request must count, locked so that the visitor's other
+        requests that lock it wait until this transaction ends: what this one reads of those
+        records still holds when it writes. An anonymous visitor is their session even before it
+        owns progress, as two requests sent at once may make it do; a visitor with no session
+        makes a new one in each request, so such requests have different owners."""
+        if request.user.is_authenticated:
+            owner = cls(user=request.user)
+            rows = get_user_model().objects.filter(pk=request.user.pk)
+        elif request.session.session_key:
+            owner = cls(session_key=request.session.session_key)
+            rows = Session.objects.filter(session_key=owner.session_key)
         else:
-            return
+            return cls()
         list(rows.select_for_update().values_list("pk", flat=True))
+        return owner
 
     @property
     def is_account(self) -> bool:

@@ -169,8 +169,7 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     if form.is_valid():
         note = form.cleaned_data["note"]
         with transaction.atomic():
-            request.owner.lock()
-            refusal = notes_refusal(request.owner, {item: note})
+            refusal = notes_refusal(Owner.locked(request), {item: note})
             if not refusal:
                 record = Progress.objects.save_for(Owner.of(request, create=True), item, note=note)
         if refusal:
@@ -342,8 +341,7 @@ def import_progress(request: HttpRequest) -> HttpResponse:
         imported = form.cleaned_data["file"]
         notes = {item: note for item, _, note in imported.rows}
         with transaction.atomic():
-            request.owner.lock()
-            refusal = notes_refusal(request.owner, notes)
+            refusal = notes_refusal(Owner.locked(request), notes)
             if not refusal:
                 owner = Owner.of(request, create=True)
                 Progress.objects.import_rows(owner, imported.rows)
