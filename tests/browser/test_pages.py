@@ -51,6 +51,25 @@ def test_every_page_fits_a_320_pixel_screen(site, phone_page):
     assert too_wide == {}
 
 
+def test_no_radio_button_or_checkbox_is_squeezed_on_a_320_pixel_screen(site, phone_page):
+    """A long label beside one must not narrow it: each keeps its full, square size. (The status
+    controls' radios are see-through, each covering its whole segment.)"""
+    squeezed = {}
+    for url in sitemap_urls(site):
+        phone_page.goto(url)
+        sizes = phone_page.eval_on_selector_all(
+            "input[type=radio], input[type=checkbox]",
+            """inputs => inputs
+                .filter(i => i.offsetParent && getComputedStyle(i).opacity !== "0")
+                .map(i => i.getBoundingClientRect())
+                .map(r => [Math.round(r.width), Math.round(r.height)])""",
+        )
+        wrong = [size for size in sizes if size != [20, 20]]
+        if wrong:
+            squeezed[url] = wrong
+    assert squeezed == {}
+
+
 def test_home_page_has_one_level_one_heading_and_leads_to_the_career(site, page):
     page.goto(site + "/")
     assert page.locator("h1").count() == 1
