@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.cache import caches
+from django.test import Client
 from factory.django import DjangoModelFactory
 
 from careers.content import load_content
@@ -99,6 +100,14 @@ def career(sources) -> Career:
 def user(db) -> User:
     """A plain account, signed in with PASSWORD."""
     return User.objects.create_user("ada", "ada@example.org", PASSWORD)
+
+
+@pytest.fixture
+def user_client(user) -> Client:
+    """A browser signed in to `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

@@ -70,13 +70,6 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
-@pytest.fixture
-def user_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 # Coming back
 
 

@@ -116,11 +116,6 @@ def item(db) -> ChecklistItem:
     )
 
 
-@pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
-
-
 def mark(client: Client, item: ChecklistItem, status: str, htmx: bool = False):
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(

@@ -40,18 +40,6 @@ def item(career) -> ChecklistItem:
     return make_item(career, 1, "testing", "Testing")
 
 
-@pytest.fixture
-def user(db) -> User:
-    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
-
-
-@pytest.fixture
-def user_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 # Share addresses
 
 

@@ -52,13 +52,6 @@ def skill(career) -> ChecklistItem:
 
 
 @pytest.fixture
-def user_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def other_client(db) -> Client:
     client = Client()
     client.force_login(User.objects.create_user("bob", "bob@example.org", "a-long-password-2"))
