@@ -1,5 +1,5 @@
-"""The request log with its request ids, the page a visitor gets while the database is out, and
-the Content-Security-Policy header."""
+"""The request log with its request ids, the page a visitor gets while the database is out, the
+answer to a request that cannot be read, and the Content-Security-Policy header."""
 
 import logging
 import re
@@ -98,6 +98,13 @@ def service_unavailable() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request, exception) -> HttpResponse:
+    """The site's 400 page, rendered without reading the request. Django's own reads the form
+    again for its CSRF check: a body Django cannot decode (a form declared in a charset other
+    than UTF-8) then fails once more and the visitor got a 500 instead."""
+    return HttpResponse(loader.render_to_string("400.html"), status=HTTPStatus.BAD_REQUEST)
 
 
 # What a database that cannot answer raises. OperationalError is also what PostgreSQL's deadlocks

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("careers.urls")),
 ]
 
+handler400 = "roadmap_site.middleware.bad_request"
 handler404 = "careers.views.page_not_found"

@@ -377,3 +377,26 @@ def test_answers_to_forms_carry_the_policy_too(client, item):
     response = client.post(reverse("progress:status", args=[item.pk]), {"status": "bogus"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert policy_of(response)["script-src"] == ["'self'"]
+
+
+# Bodies that cannot be read
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "ascii"])
+def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(item, charset):
+    """With the CSRF check on, as in a browser: the check reads the form first."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(item.get_absolute_url())
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.post(
+        reverse("progress:status", args=[item.pk]),
+        f"csrfmiddlewaretoken={token}&status=done",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Request not understood" in response.content.decode()
+    assert policy_of(response)["frame-ancestors"] == ["'none'"]
+    assert not Progress.objects.exists()

@@ -5,6 +5,7 @@ import re
 import urllib.request
 
 import pytest
+from django.template import loader
 from playwright.sync_api import expect
 
 from careers.models import Faq
@@ -171,3 +172,20 @@ def test_printing_leaves_out_navigation_and_forms_and_opens_every_answer(site, p
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     expect(page.locator("details.faq[open]")).to_have_count(question_count())
     expect(page.locator("details.faq .answer").first).to_be_visible()
+
+
+@pytest.mark.parametrize("template", ["400.html", "500.html", "503.html"])
+def test_the_error_pages_pass_axe_and_fit_a_320_pixel_screen(site, phone_page, axe, template):
+    """Pages the site answers without a request, so they are put into a page of the site."""
+    phone_page.goto(site + "/")
+    phone_page.set_content(loader.render_to_string(template))
+
+    assert phone_page.locator("h1").count() == 1
+    # The site's style sheets are in force (axe checks the contrast of the colours they give).
+    assert phone_page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--space-1')"
+    )
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
+    for scheme in ("light", "dark"):
+        phone_page.emulate_media(color_scheme=scheme)
+        assert axe(phone_page) == []
