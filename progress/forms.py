@@ -33,7 +33,19 @@ class StatusForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class EveryFieldSent(forms.Form):
+    """A form whose empty field means "remove": a browser sends every field, empty ones too, so a
+    request that leaves one out was not made by the form, and reading it as empty would erase
+    what the visitor saved."""
+
+    def clean(self):
+        for name in self.fields:
+            if self.add_prefix(name) not in self.data:
+                self.add_error(name, "This field was not sent. Nothing was saved.")
+        return super().clean()
+
+
+class NoteForm(EveryFieldSent):
     """A note of at most NOTE_MAX_LENGTH characters, or, where signing in joined two notes into
     a longer one, of at most the saved note's length: it can be shortened, never lengthened."""
 
@@ -57,7 +69,7 @@ class NoteForm(forms.Form):
         )
 
 
-class GoalForm(forms.Form):
+class GoalForm(EveryFieldSent):
     target_date = forms.DateField(
         required=False,
         label="Target date",

@@ -220,7 +220,9 @@ def career_progress(request: HttpRequest, career_slug: str) -> HttpResponse:
     progress = CareerProgress.read(career_slug, request.owner, timezone.localdate())
     initial = {"target_date": progress.goal.target_date if progress.goal else None}
     return render(
-        request, "progress/career.html", {"progress": progress, "goal_form": GoalForm(initial)}
+        request,
+        "progress/career.html",
+        {"progress": progress, "goal_form": GoalForm(initial=initial)},
     )
 
 

@@ -5,7 +5,7 @@ import io
 import json
 import re
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -377,6 +377,20 @@ def test_an_oversized_note_is_refused_with_a_message_and_nothing_is_saved(
     assert Progress.objects.get(user=user, item=skill).note == "kept"
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_note_request_without_the_note_field_is_refused_and_keeps_the_note(
+    user_client, user, skill, htmx
+):
+    user_client.post(note_url(skill), {"note": "kept"})
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    response = user_client.post(note_url(skill), {}, **headers)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "This field was not sent. Nothing was saved." in response.content.decode()
+    assert Progress.objects.get(user=user, item=skill).note == "kept"
+
+
 def test_nobody_else_sees_my_note(user_client, other_client, client, skill):
     user_client.post(note_url(skill), {"note": "my secret plan"})
 
@@ -566,6 +580,28 @@ def test_an_empty_target_date_removes_the_goal(user_client, user, career):
     user_client.post(goal_url(career), {"target_date": ""})
 
     assert not Goal.objects.filter(user=user).exists()
+
+
+def test_a_goal_request_without_the_date_field_is_refused_and_keeps_the_date(
+    user_client, user, career
+):
+    user_client.post(goal_url(career), {"target_date": "2099-01-01"})
+
+    response = user_client.post(goal_url(career), {})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "This field was not sent. Nothing was saved." in response.content.decode()
+    assert Goal.objects.get(user=user).target_date == date(2099, 1, 1)
+
+
+def test_a_target_date_that_has_passed_is_shown_without_an_error(user_client, user, career):
+    Goal.objects.create(user=user, career=career, target_date=date(2001, 1, 1))
+
+    html = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
+
+    assert "That date has passed." in html
+    assert 'value="2001-01-01"' in html
+    assert "Choose a date after today." not in html
 
 
 def test_an_anonymous_visitor_can_set_a_target_date(client, career):
