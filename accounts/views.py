@@ -21,8 +21,12 @@ from .forms import DeleteAccountForm, LoginForm, SignupForm
 User = get_user_model()
 
 
-class BadRequestOnInvalidForm:
-    """A form the visitor sent back with errors answers 400, as every other form does."""
+class AccountForm:
+    """An account page with a form, answering as every other form of the site does: to GET,
+    HEAD and POST only (Django's form views also take PUT as a POST), and with 400 when the
+    form comes back with errors."""
+
+    http_method_names = ["get", "head", "post"]
 
     def form_invalid(self, form):
         return self.render_to_response(
@@ -30,27 +34,29 @@ class BadRequestOnInvalidForm:
         )
 
 
-class LoginView(BadRequestOnInvalidForm, auth_views.LoginView):
+class LoginView(AccountForm, auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post"]
+
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You are signed out.")
         return response
 
 
-class PasswordChangeView(BadRequestOnInvalidForm, auth_views.PasswordChangeView):
+class PasswordChangeView(AccountForm, auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
 
-class PasswordResetView(BadRequestOnInvalidForm, auth_views.PasswordResetView):
+class PasswordResetView(AccountForm, auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
-class PasswordResetConfirmView(BadRequestOnInvalidForm, auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(AccountForm, auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 

@@ -529,6 +529,34 @@ def test_a_username_longer_than_an_account_can_have_is_refused_and_changes_nothi
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options"])
+@pytest.mark.parametrize(
+    ("name", "signed_in"),
+    [
+        ("signup", False),
+        ("login", False),
+        ("password_reset", False),
+        ("logout", True),
+        ("password_change", True),
+        ("delete_account", True),
+    ],
+)
+def test_account_forms_answer_only_their_own_methods(client, user, name, signed_in, method):
+    if signed_in:
+        client.force_login(user)
+    body = f"username=ada&password={PASSWORD}&email=ada@example.org"
+
+    response = getattr(client, method)(
+        reverse(f"accounts:{name}"), body, "application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert "PUT" not in response["Allow"] and "OPTIONS" not in response["Allow"]
+    assert ("_auth_user_id" in client.session) == signed_in
+    assert User.objects.filter(pk=user.pk).exists()
+    assert not mail.outbox
+
+
 # Sign out, password
 
 
