@@ -281,7 +281,10 @@ class Results:
 
 
 def words_of(query: str) -> list[str]:
-    return re.findall(r"\w[\w.+#'-]*", query.lower())[:MAX_WORDS]
+    """The query's words, keeping the signs inside them ("node.js", "c++", "c#") but not the
+    stop or hyphen after one ("python.")."""
+    words = (word.rstrip(".'-") for word in re.findall(r"\w[\w.+#'-]*", query.lower()))
+    return list(words)[:MAX_WORDS]
 
 
 def search(query: str) -> Results:
@@ -290,7 +293,7 @@ def search(query: str) -> Results:
     if not words:
         return Results(query, words, [])
     portable = connection.vendor != "postgresql"
-    hits = _search_portable(words) if portable else _search_postgres(query)
+    hits = _search_portable(words) if portable else _search_postgres(words)
     groups: dict[str, Group] = {}
     for hit in sorted(hits, key=lambda hit: -hit.rank)[:MAX_RESULTS]:
         groups.setdefault(hit.kind, Group(KIND_BY_KEY[hit.kind], [])).hits.append(hit)
@@ -301,8 +304,10 @@ def _combined(parts: list[models.QuerySet]) -> models.QuerySet:
     return parts[0].union(*parts[1:], all=True)
 
 
-def _search_postgres(query: str) -> list[Hit]:
-    search_query = SearchQuery(query, search_type="websearch", config="english")
+def _search_postgres(words: list[str]) -> list[Hit]:
+    # The words alone, as the portable search reads them: no operators ("-python" is not
+    # "everything without python"), so both databases find the same items.
+    search_query = SearchQuery(" ".join(words), search_type="plain", config="english")
     parts = []
     for kind in KINDS:
         vector = SearchVector("r_title", weight="A", config="english") + SearchVector(

@@ -114,6 +114,13 @@ def test_a_word_finds_its_singular_and_its_plural(career, query, title):
     assert urls(search(query)) == [duty_url(career, duty.slug)]
 
 
+@pytest.mark.parametrize("query", ["-kubernetes", '"kubernetes"', "kubernetes.", "kubernetes-"])
+def test_signs_and_operators_are_read_as_plain_words(career, duties, query):
+    """No database reads "-kubernetes" as everything without Kubernetes."""
+    assert set(urls(search(query))) == set(urls(search("kubernetes")))
+    assert urls(search(query))
+
+
 def test_every_word_must_match(career, duties):
     found = urls(search("kubernetes clusters"))
     assert duty_url(career, "headline") in found
