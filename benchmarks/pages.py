@@ -245,7 +245,8 @@ def fetch_with_cookies(url: str, cookie: str = "") -> tuple[bytes, list[str]]:
 
 
 def wrk(url: str, seconds: int, cookie: str = "") -> float:
-    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", url]
+    # As a browser asks: static files and pages may come compressed.
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", "Accept-Encoding: gzip", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout

@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "roadmap_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files come compressed from WhiteNoise), with Django's random
+    # padding against BREACH; the page cache keeps them uncompressed, for each visitor's token.
+    "django.middleware.gzip.GZipMiddleware",
     # Around every answer made below them: redirects, refused hosts and the 503 page included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "roadmap_site.middleware.ContentSecurityPolicyMiddleware",

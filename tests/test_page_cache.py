@@ -1,6 +1,7 @@
 """The page cache serves one stored page to every visitor it fits, and never one visitor's
 token, statuses or account links to another."""
 
+import gzip
 import re
 from http import HTTPStatus
 
@@ -40,6 +41,20 @@ def test_first_time_visitors_share_one_stored_page_each_with_their_own_token(ove
     assert [_unmask_cipher_token(token) for token in tokens] == secrets
     for response in (one, two):
         assert CSRF_PLACEHOLDER not in response.content.decode()
+
+
+def test_a_stored_page_goes_out_compressed_with_each_visitors_own_token(overview):
+    first, second = Client(), Client()
+    first.get(overview)  # stores the page
+
+    answer = second.get(overview, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert answer["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in answer["Vary"]
+    html = gzip.decompress(answer.content).decode()
+    secret = second.cookies[settings.CSRF_COOKIE_NAME].value
+    assert _unmask_cipher_token(page_token(html)) == secret
+    assert len(answer.content) < len(html) / 4
 
 
 def test_the_token_a_stored_page_carries_lets_its_visitor_post(overview):
