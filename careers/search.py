@@ -398,18 +398,19 @@ def _search_portable(words: list[str]) -> list[Hit]:
 
 
 def word_forms(word: str) -> list[str]:
-    """The word's singular, and its plural where that does not just add "s" or "es": "salaries"
-    gives salary and salaries, "skills" gives skill, "classes" gives class; "status" stays."""
-    singular = word
-    if len(word) > 3 and word.endswith("ies"):
-        singular = word[:-3] + "y"
-    elif len(word) > 3 and re.search(r"(?:[sxz]|ch|sh)es$", word):
-        singular = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        singular = word[:-1]
-    if re.search(r"[^aeiou]y$", singular):
-        return [singular, singular[:-1] + "ies"]
-    return [singular]
+    """The word and what its singular may be, with the "ies" plural of any form that ends in a
+    consonant and y: "salaries" gives salaries, salarie and salary (and salary gives salaries),
+    "databases" gives database, "classes" gives class, "movies" gives movie. A guess that is no
+    word (databas, statu) finds nothing more than its word does."""
+    forms = {word}
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.add(word[:-1])
+        if word.endswith("ies"):
+            forms.add(word[:-3] + "y")
+        elif len(word) > 4 and re.search(r"(?:[sxz]|ch|sh)es$", word):
+            forms.add(word[:-2])
+    plurals = {form[:-1] + "ies" for form in forms if re.search(r"[^aeiou]y$", form)}
+    return sorted(forms | plurals)
 
 
 def whole_words(words: list[str]) -> re.Pattern:

@@ -34,13 +34,13 @@ class StatusForm(forms.Form):
 
 
 class EveryFieldSent(forms.Form):
-    """A form whose empty field means "remove": a browser sends every field, empty ones too, so a
-    request that leaves one out was not made by the form, and reading it as empty would erase
-    what the visitor saved."""
+    """A form whose empty field means "remove": a browser sends a text or date field even when it
+    is empty, so a request that leaves one out was not made by the form, and reading it as empty
+    would erase what the visitor saved."""
 
     def clean(self):
-        for name in self.fields:
-            if self.add_prefix(name) not in self.data:
+        for name, field in self.fields.items():
+            if field.widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
                 self.add_error(name, "This field was not sent. Nothing was saved.")
         return super().clean()
 

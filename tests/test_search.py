@@ -106,12 +106,23 @@ def test_faqs_sources_and_timelines_are_found(career):
         ("class", "Group the classes"),
         ("status", "Report the statuses"),
         ("statuses", "Check the status"),
+        ("databases", "Design a database"),
+        ("courses", "Pick a course"),
+        ("movies", "Watch a movie"),
+        ("apis", "Document the API"),
+        ("boxes", "Pack the box"),
     ],
 )
 def test_a_word_finds_its_singular_and_its_plural(career, query, title):
     duty = DutyFactory(career=career, title=title, body="Nothing else here.")
 
     assert urls(search(query)) == [duty_url(career, duty.slug)]
+
+
+def test_a_plural_is_not_taken_for_a_shorter_word(career):
+    DutyFactory(career=career, title="Tell us more", body="Nothing else here.")
+
+    assert urls(search("uses")) == []
 
 
 @pytest.mark.parametrize("query", ["-kubernetes", '"kubernetes"', "kubernetes.", "kubernetes-"])
