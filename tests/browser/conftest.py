@@ -5,10 +5,12 @@ Without Chromium they are skipped with a message, except on CI (CI=true), where 
 
 import os
 import shutil
+import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.utils import timezone
 
 from careers.content import load_content
@@ -53,11 +55,42 @@ def browser():
         browser.close()
 
 
+class RequestsInFlight:
+    """Counts the requests the live server is answering, from Django's request signals."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_none(self, seconds: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count <= 0, timeout=seconds)
+
+
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live server's address, with the project's content loaded."""
+    """The live server's address, with the project's content loaded.
+
+    When a test ends the browser may still be loading something (a page that reloads itself,
+    say). The database is emptied only once the server has answered it: on PostgreSQL a query
+    still running would otherwise meet the emptying of its tables, and one of them fails."""
     load_content(settings.CONTENT_DIR)
-    return live_server.url
+    in_flight = RequestsInFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    yield live_server.url
+    in_flight.wait_until_none(seconds=30)
+    request_started.disconnect(in_flight.started)
+    request_finished.disconnect(in_flight.finished)
 
 
 def _page(browser, **options):
