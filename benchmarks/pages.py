@@ -8,8 +8,9 @@ once with Redis (REDIS_URL, default redis://127.0.0.1:6379/15, emptied first) an
 
 1. queries per page, with the real content and with 20 times as much generated content, for a
    visitor with progress, on the first request after a content change and on the next ones;
-2. the career overview's weight: its HTML and every stylesheet and script it loads, gzipped, and
-   the part of it that is the map of the road (its HTML and map.css);
+2. the career overview's weight: its HTML and every stylesheet and script it loads, gzipped and as
+   Chromium gets them (it accepts Zstandard and Brotli too), and the part of it that is the map
+   of the road (its HTML and map.css);
 3. requests per second under gunicorn (gthread, keep-alive) for the overview, a step page and the
    skills page, for a first-time visitor (no cookie) and for a returning visitor with progress,
    each against a static file served by the same process. The machine is noisy, so static file
@@ -70,6 +71,9 @@ MULTIPLIED = (
     "faqs",
 )
 
+
+# The codings Chromium accepts (its Accept-Encoding header).
+ACCEPTED = "gzip, deflate, br, zstd"
 
 # Production keeps sessions and visitors' statuses in Redis, shared by all processes.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -244,9 +248,16 @@ def fetch_with_cookies(url: str, cookie: str = "") -> tuple[bytes, list[str]]:
         return response.read(), cookies
 
 
+def sent_size(url: str, cookie: str = "") -> int:
+    """The bytes of the body as it comes to Chromium, compressed the way it asks for."""
+    headers = {"Accept-Encoding": ACCEPTED, **({"Cookie": cookie} if cookie else {})}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as answer:
+        return len(answer.read())
+
+
 def wrk(url: str, seconds: int, cookie: str = "") -> float:
-    # As a browser asks: static files and pages may come compressed.
-    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", "Accept-Encoding: gzip", url]
+    # As Chromium asks: static files and pages may come compressed.
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", f"Accept-Encoding: {ACCEPTED}", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -293,12 +304,12 @@ def weigh_and_time(env: dict[str, str], seconds: int, rounds: int) -> tuple[list
         html, cookies = fetch_with_cookies(overview, f"{cookie_name}={session_key}")
         returning = "; ".join([f"{cookie_name}={session_key}", *cookies])
         assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
-        weights = [("HTML", len(html), gzipped_size(html))]
+        weights = [("HTML", len(html), gzipped_size(html), sent_size(overview, returning))]
         map_weight = {"HTML": gzipped_size(MAP_HTML.search(html).group())}
         for asset in assets:
             body = fetch(base + asset.decode())
             name = asset.decode().rsplit("/", 1)[-1]
-            weights.append((name, len(body), gzipped_size(body)))
+            weights.append((name, len(body), gzipped_size(body), sent_size(base + asset.decode())))
             if name.startswith("map."):
                 map_weight["map.css"] = gzipped_size(body)
         static_url = base + next(a.decode() for a in assets if a.endswith(b".css"))
@@ -455,11 +466,11 @@ def measure(folder: Path, redis: bool, seconds: int, rounds: int) -> None:
         )
     )
     print(f"\nWeight of the career overview, /{CAREER}/ (bytes)\n")
-    total_raw, total_gzip = sum(w[1] for w in weights), sum(w[2] for w in weights)
+    totals = [sum(weight[column] for weight in weights) for column in (1, 2, 3)]
     print(
         table(
-            ["part", "raw", "gzip"],
-            [*([name, raw, gz] for name, raw, gz in weights), ["total", total_raw, total_gzip]],
+            ["part", "raw", "gzip", "as Chromium gets it"],
+            [*(list(weight) for weight in weights), ["total", *totals]],
         )
     )
     print(

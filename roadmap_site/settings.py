@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "django_http_compression",
     "template_partials",
     "csp",
     "axes",
@@ -63,9 +64,10 @@ MIDDLEWARE = [
     "roadmap_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed (static files come compressed from WhiteNoise), with Django's random
-    # padding against BREACH; the page cache keeps them uncompressed, for each visitor's token.
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages compressed as the browser accepts (static files come compressed from WhiteNoise):
+    # Zstandard, else Brotli, else gzip; the page cache keeps them uncompressed, for each
+    # visitor's token.
+    "django_http_compression.middleware.HttpCompressionMiddleware",
     # Around every answer made below them: redirects, refused hosts and the 503 page included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "roadmap_site.middleware.ContentSecurityPolicyMiddleware",
