@@ -1,5 +1,6 @@
 """The request log with its request ids, the page a visitor gets while the database is out, the
-answer to a request that cannot be read, and the Content-Security-Policy header."""
+answers to a request that cannot be read or uses a method the address does not take, and the
+Content-Security-Policy header."""
 
 import logging
 import re
@@ -98,6 +99,22 @@ def service_unavailable() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Puts the site's page into a 405, which Django answers empty (require_POST, a class-based
+    view's unknown method): someone who opens the address of a form, /accounts/logout/ say,
+    learns what it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == HTTPStatus.METHOD_NOT_ALLOWED and not response.content:
+            response.content = loader.render_to_string("405.html")
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
 
 
 def bad_request(request, exception) -> HttpResponse:

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # Around every answer made below them: redirects, refused hosts and the 503 page included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "roadmap_site.middleware.ContentSecurityPolicyMiddleware",
+    "roadmap_site.middleware.MethodNotAllowedPageMiddleware",
     # Around everything that may need the database, so that it sees each failure of it.
     "roadmap_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -400,3 +400,40 @@ def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(item,
     assert "Request not understood" in response.content.decode()
     assert policy_of(response)["frame-ancestors"] == ["'none'"]
     assert not Progress.objects.exists()
+
+
+# Requests the site refuses before any view reads them
+
+
+def test_a_form_sent_without_its_token_gets_the_sites_403_page_and_changes_nothing(item):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(item.get_absolute_url())
+
+    response = browser.post(reverse("progress:status", args=[item.pk]), {"status": "done"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "Form out of date" in response.content.decode()
+    assert policy_of(response)["frame-ancestors"] == ["'none'"]
+    assert not Progress.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("get", "/accounts/logout/", "POST"),
+        ("get", "status", "POST"),
+        ("options", "/", "GET, HEAD"),
+        ("put", "/accounts/login/", "GET, HEAD, POST"),
+    ],
+)
+def test_an_address_asked_with_a_method_it_does_not_take_answers_the_sites_405_page(
+    client, item, method, path, allowed
+):
+    url = reverse("progress:status", args=[item.pk]) if path == "status" else path
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == allowed
+    assert "Not a page to open" in response.content.decode()
+    assert policy_of(response)["script-src"] == ["'self'"]

@@ -174,7 +174,9 @@ def test_printing_leaves_out_navigation_and_forms_and_opens_every_answer(site, p
     expect(page.locator("details.faq .answer").first).to_be_visible()
 
 
-@pytest.mark.parametrize("template", ["400.html", "500.html", "503.html"])
+@pytest.mark.parametrize(
+    "template", ["400.html", "403_csrf.html", "405.html", "500.html", "503.html"]
+)
 def test_the_error_pages_pass_axe_and_fit_a_320_pixel_screen(site, phone_page, axe, template):
     """Pages the site answers without a request, so they are put into a page of the site."""
     phone_page.goto(site + "/")
