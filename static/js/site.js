@@ -151,15 +151,18 @@
       return;
     }
     var sent = event.detail.requestConfig && event.detail.requestConfig.parameters.get("status");
-    var refused = event.detail.xhr && event.detail.xhr.status === 429;
-    if (event.detail.successful && !refused) {
+    var answered = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (event.detail.successful && answered !== 429) {
       form.dataset.saved = sent;
       sayProblem(form, "");
     } else {
       // Show what is saved, not a choice that was not. A refusal for coming too often brings its
-      // own message (swapped into the form); anything else is said here.
+      // own message (swapped into the form); anything else is said here. A page whose form
+      // token is out of date (the visitor signed in or out elsewhere) must be loaded again.
       showChoice(form, form.dataset.saved);
-      if (!event.detail.xhr || event.detail.xhr.status !== 429) {
+      if (answered === 403) {
+        sayProblem(form, "Not saved: this page is out of date. Please reload it and choose again.");
+      } else if (answered !== 429) {
         sayProblem(form, "Not saved: the site could not be reached. Please choose again.");
       }
     }

@@ -228,6 +228,19 @@ def test_a_status_that_could_not_be_saved_goes_back_and_says_so(site, page):
     assert not Progress.objects.exists()
 
 
+def test_a_status_sent_from_a_page_with_an_old_token_says_to_reload_it(site, page):
+    page.goto(site + SKILLS)
+    first = next(iter(MARKED))
+    page.context.clear_cookies()  # as after signing out in another tab: the page's token is old
+
+    page.locator(f"#status-{first} input[value=done]").click()
+
+    problem = page.locator(f"#status-{first} .status-problem")
+    expect(problem).to_contain_text("this page is out of date")
+    expect(page.locator(f"#status-{first}-not-started")).to_be_checked()
+    assert not Progress.objects.exists()
+
+
 def test_status_controls_and_buttons_are_at_least_44_pixels_on_a_phone(site, phone, user):
     sign_in(phone, site)
     item = ChecklistItem.objects.get(slug=next(iter(MARKED)))
