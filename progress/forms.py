@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from careers.models import Career, ChecklistItem
 
@@ -160,14 +161,24 @@ def _target_dates(entries: list, problems: list[str]) -> list[tuple[Career, date
         try:
             parsed = datetime.strptime(day, "%Y-%m-%d").date()
         except ValueError:
-            problems.append(f"{where} ({career}): “{day[:40]}” is not a date as YYYY-MM-DD.")
+            problems.append(
+                f"{where} ({shown(career)}): “{shown(day)}” is not a date as YYYY-MM-DD."
+            )
             continue
         if career in wanted:
-            problems.append(f"{where}: {career} has a target date twice.")
+            problems.append(f"{where}: {shown(career)} has a target date twice.")
         wanted[career] = parsed
     careers = Career.objects.in_bulk(list(wanted), field_name="slug")
-    problems.extend(f"Target date: no career “{slug}”." for slug in wanted if slug not in careers)
+    problems.extend(
+        f"Target date: no career “{shown(slug)}”." for slug in wanted if slug not in careers
+    )
     return [(careers[slug], day) for slug, day in wanted.items() if slug in careers]
+
+
+def shown(value: str) -> str:
+    """A value of the file as a message quotes it: cut after 40 characters, so that a file of long
+    made-up names does not come back as a page of them."""
+    return Truncator(value).chars(40)
 
 
 def _unstorable(fields: dict[str, object]) -> list[str]:
@@ -201,11 +212,13 @@ def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, st
             problems.extend(f"{where}: {problem}" for problem in unstorable)
             continue
         if status not in Status.values:
-            problems.append(f"{where} ({career}/{item}): unknown status “{status}”.")
+            problems.append(
+                f"{where} ({shown(career)}/{shown(item)}): unknown status “{shown(status)}”."
+            )
         # No limit on a note's length here beyond the file's: an export holds notes joined at
         # sign-in, which can be longer than a written note, and must import back whole.
         if not isinstance(note, str):
-            problems.append(f'{where} ({career}/{item}): "note" must be text.')
+            problems.append(f'{where} ({shown(career)}/{shown(item)}): "note" must be text.')
         wanted.append((number, career, item, status, note if isinstance(note, str) else ""))
 
     slugs = {item for _, _, item, _, _ in wanted}
@@ -221,9 +234,13 @@ def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, st
     for number, career, item, status, note in wanted:
         found = items.get((career, item))
         if found is None:
-            problems.append(f"Entry {number}: no item “{item}” in a career “{career}”.")
+            problems.append(
+                f"Entry {number}: no item “{shown(item)}” in a career “{shown(career)}”."
+            )
         elif named.get(found.pk) == item:
-            problems.append(f"Entry {number}: {career}/{item} appears more than once.")
+            problems.append(
+                f"Entry {number}: {shown(career)}/{shown(item)} appears more than once."
+            )
         elif found.pk in rows:
             # Two items of the file were merged into one since: the merge rule joins them (an
             # unknown status is already a problem, which stops the import).

@@ -802,6 +802,8 @@ def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
         ({"career": "astronaut"}, "no item “{item}” in a career “astronaut”"),
         ({"item": "juggling"}, "no item “juggling” in a career “{career}”"),
         ({"status": "mastered"}, "unknown status “mastered”"),
+        # A long made-up name comes back cut, not whole.
+        ({"item": "x" * 100_000}, f"no item “{'x' * 39}…” in a career “{{career}}”"),
         ({"note": 5}, "&quot;note&quot; must be text"),
         ({"note": "a\u0000b"}, "Entry 2: &quot;note&quot; may not contain a NUL character"),
         (
@@ -830,6 +832,7 @@ def test_an_import_with_one_bad_entry_imports_nothing(
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message.format(**slugs) in response.content.decode()
+    assert len(response.content) < 50_000
     assert snapshot() == before
 
 
