@@ -114,6 +114,8 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code == HTTPStatus.METHOD_NOT_ALLOWED and not response.content:
             response.content = loader.render_to_string("405.html")
             response["Content-Type"] = "text/html; charset=utf-8"
+            # CommonMiddleware, below, gave the empty answer its length.
+            response["Content-Length"] = str(len(response.content))
         return response
 
 

@@ -436,4 +436,5 @@ def test_an_address_asked_with_a_method_it_does_not_take_answers_the_sites_405_p
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert response["Allow"] == allowed
     assert "Not a page to open" in response.content.decode()
+    assert response["Content-Length"] == str(len(response.content))
     assert policy_of(response)["script-src"] == ["'self'"]
