@@ -162,20 +162,20 @@ def _target_dates(entries: list, problems: list[str]) -> list[tuple[Career, date
             parsed = datetime.strptime(day, "%Y-%m-%d").date()
         except ValueError:
             problems.append(
-                f"{where} ({shown(career)}): “{shown(day)}” is not a date as YYYY-MM-DD."
+                f"{where} ({_shown(career)}): “{_shown(day)}” is not a date as YYYY-MM-DD."
             )
             continue
         if career in wanted:
-            problems.append(f"{where}: {shown(career)} has a target date twice.")
+            problems.append(f"{where}: {_shown(career)} has a target date twice.")
         wanted[career] = parsed
     careers = Career.objects.in_bulk(list(wanted), field_name="slug")
     problems.extend(
-        f"Target date: no career “{shown(slug)}”." for slug in wanted if slug not in careers
+        f"Target date: no career “{_shown(slug)}”." for slug in wanted if slug not in careers
     )
     return [(careers[slug], day) for slug, day in wanted.items() if slug in careers]
 
 
-def shown(value: str) -> str:
+def _shown(value: str) -> str:
     """A value of the file as a message quotes it: cut after 40 characters, so that a file of long
     made-up names does not come back as a page of them."""
     return Truncator(value).chars(40)
@@ -213,12 +213,12 @@ def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, st
             continue
         if status not in Status.values:
             problems.append(
-                f"{where} ({shown(career)}/{shown(item)}): unknown status “{shown(status)}”."
+                f"{where} ({_shown(career)}/{_shown(item)}): unknown status “{_shown(status)}”."
             )
         # No limit on a note's length here beyond the file's: an export holds notes joined at
         # sign-in, which can be longer than a written note, and must import back whole.
         if not isinstance(note, str):
-            problems.append(f'{where} ({shown(career)}/{shown(item)}): "note" must be text.')
+            problems.append(f'{where} ({_shown(career)}/{_shown(item)}): "note" must be text.')
         wanted.append((number, career, item, status, note if isinstance(note, str) else ""))
 
     slugs = {item for _, _, item, _, _ in wanted}
@@ -235,11 +235,11 @@ def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, st
         found = items.get((career, item))
         if found is None:
             problems.append(
-                f"Entry {number}: no item “{shown(item)}” in a career “{shown(career)}”."
+                f"Entry {number}: no item “{_shown(item)}” in a career “{_shown(career)}”."
             )
         elif named.get(found.pk) == item:
             problems.append(
-                f"Entry {number}: {shown(career)}/{shown(item)} appears more than once."
+                f"Entry {number}: {_shown(career)}/{_shown(item)} appears more than once."
             )
         elif found.pk in rows:
             # Two items of the file were merged into one since: the merge rule joins them (an
