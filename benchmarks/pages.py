@@ -236,13 +236,15 @@ def wait_for(url: str, seconds: float = 20) -> None:
     raise SystemExit(f"the server did not answer at {url}")
 
 
-def fetch(url: str, cookie: str = "") -> bytes:
-    return fetch_with_cookies(url, cookie)[0]
+def fetch(url: str, cookie: str = "", encodings: str = "") -> bytes:
+    return fetch_with_cookies(url, cookie, encodings)[0]
 
 
-def fetch_with_cookies(url: str, cookie: str = "") -> tuple[bytes, list[str]]:
-    """The body, and the cookies the response sets (as name=value)."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+def fetch_with_cookies(url: str, cookie: str = "", encodings: str = "") -> tuple[bytes, list[str]]:
+    """The body as sent (compressed in one of `encodings`, if given, as Accept-Encoding lists
+    them), and the cookies the response sets (as name=value)."""
+    headers = {"Cookie": cookie, "Accept-Encoding": encodings}
+    request = urllib.request.Request(url, headers={k: v for k, v in headers.items() if v})
     with urllib.request.urlopen(request, timeout=10) as response:
         cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
         return response.read(), cookies
@@ -250,9 +252,7 @@ def fetch_with_cookies(url: str, cookie: str = "") -> tuple[bytes, list[str]]:
 
 def sent_size(url: str, cookie: str = "") -> int:
     """The bytes of the body as it comes to Chromium, compressed the way it asks for."""
-    headers = {"Accept-Encoding": ACCEPTED, **({"Cookie": cookie} if cookie else {})}
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as answer:
-        return len(answer.read())
+    return len(fetch(url, cookie, ACCEPTED))
 
 
 def wrk(url: str, seconds: int, cookie: str = "") -> float:
