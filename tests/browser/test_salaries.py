@@ -109,3 +109,30 @@ def test_every_text_of_the_chart_reads_at_14_pixels_or_more_and_nothing_leaves_t
     assert overlapping(texts) == []
     assert page_width <= width
     assert violations == []
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("link", ["#on-this-page a", ".career-nav a"])
+def test_the_page_reached_by_a_link_from_another_page_is_drawn_as_when_opened(
+    site, browser, width, link
+):
+    """Links load the next page into <main> without its head: the page's styles must already
+    be there."""
+    with screen(browser, width, "light") as page:
+        page.goto(site + "/backend-developer/")
+        page.evaluate("window.notReloaded = true")
+        page.locator(link, has_text="Salaries").click()
+        page.wait_for_url(site + PATH)
+        page.locator(".salary-chart").wait_for()
+        texts = chart_texts(page, ".salary-chart .row-label, .salary-chart text")
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        options = page.evaluate(
+            "getComputedStyle(document.querySelector('.salary-options')).display"
+        )
+        not_reloaded = page.evaluate("window.notReloaded === true")
+
+    assert not_reloaded
+    assert options == "flex"
+    assert len(texts) > 8
+    assert overlapping(texts) == []
+    assert page_width <= width
