@@ -269,7 +269,11 @@ def test_a_change_in_the_panel_updates_the_map_node_both_counts_and_the_summary(
     )
     assert f'id="map-step-counter-{step.slug}" hx-swap-oob="true">1 of {total} done' in html
     assert f'id="step-counter-{step.slug}" hx-swap-oob="true">1 of {total} done' in html
-    assert 'id="overall-progress" hx-swap-oob="true"' in html
+    # Where to continue comes at the top, with the overall progress, which leaves the road.
+    following = roadmap.checklist[1].get_absolute_url()
+    assert re.search(r'id="progress-top" hx-swap-oob="true">\s*<section class="continue"', html)
+    assert f'<a class="continue-next" href="{following}">' in html
+    assert re.search(r'id="progress-road" hx-swap-oob="true">\s*</div>', html)
     assert f"1 of {len(roadmap.checklist)} items" in html
     # A step's item has no control of its own on the overview to bring up to date.
     assert 'id="status-' not in html.split("</form>", 1)[1]

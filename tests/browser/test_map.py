@@ -177,6 +177,28 @@ def test_a_status_changed_in_the_panel_shows_on_the_map_the_counts_and_the_summa
     assert Progress.objects.get().status == "done"
 
 
+def test_where_to_continue_follows_each_status_changed_on_the_overview(site, page):
+    first, second, third = road().checklist[:3]
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator(".continue")).to_have_count(0)
+
+    for done, following in ((first, second), (second, third)):
+        page.locator(f"#map-item-{done.slug}").click()
+        page.locator(f"#panel-status-{done.slug} input[value=done]").check()
+        next_up = page.locator(".continue .continue-next")
+        expect(next_up).to_have_text(following.title)
+        expect(next_up).to_have_attribute("href", following.get_absolute_url())
+        page.keyboard.press("Escape")
+
+    # Once started, the overall progress is shown in one place only, at the top.
+    expect(page.locator("#overall-progress")).to_have_count(1)
+    expect(page.locator(".continue #overall-progress")).to_contain_text("2 of ")
+    assert page.evaluate("window.notReloaded") is True
+    page.reload()
+    expect(page.locator(".continue .continue-next")).to_have_text(third.title)
+
+
 def test_a_status_changed_on_the_checklist_with_the_panel_open_shows_everywhere(site, page):
     page.goto(site + CAREER)
     page.locator(f"#map-item-{SKILL}").click()
