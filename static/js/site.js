@@ -29,6 +29,7 @@
     }
     var heading = target.querySelector("h1");
     if (heading) {
+      heading.setAttribute("tabindex", "-1");
       heading.focus({ preventScroll: true });
     }
     openTarget();

@@ -94,6 +94,25 @@ def test_step_links_load_the_step_into_the_page_and_update_address_and_title(sit
     expect(page.locator("h1")).to_have_text("Where and how to find a job")
 
 
+@pytest.mark.parametrize(
+    ("start", "link", "heading"),
+    [
+        (CAREER, "#on-this-page a >> text=Salaries", "Backend Developer salaries"),
+        (CAREER + "skills/", ".note-link >> nth=0", "Programming languages"),
+        (CAREER, "#road .step-title a >> nth=0", None),
+    ],
+    ids=["salaries", "an-items-page", "a-step"],
+)
+def test_a_page_loaded_by_a_link_puts_focus_on_its_heading(site, page, start, link, heading):
+    page.goto(site + start)
+    page.evaluate("window.loadedOnce = true")
+    page.locator(link).click()
+    if heading:
+        expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("h1")).to_be_focused()
+    assert page.evaluate("window.loadedOnce") is True
+
+
 def question_count() -> int:
     """Questions as the FAQ page shows them: one for each distinct question."""
     return Faq.objects.values("question").distinct().count()
