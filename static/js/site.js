@@ -107,9 +107,45 @@
     }
   });
 
+  // The open panel covers part of the page (all of it on a phone): Tab and Shift+Tab go round
+  // its own controls instead of reaching links hidden under it. Escape or its button close it.
+  function panelControls(panel) {
+    var all = panel.querySelectorAll("a[href], button, input, select, textarea");
+    return Array.prototype.filter.call(all, function (control) {
+      var reachable = !control.disabled && control.getClientRects().length > 0;
+      // Of a group of radio buttons, Tab reaches the chosen one.
+      return reachable && (control.type !== "radio" || control.checked);
+    });
+  }
+
+  function keepTabInPanel(event) {
+    var panel = mapPanel();
+    var focused = document.activeElement;
+    if (!panel || panel.hidden || !panel.contains(focused)) {
+      return;
+    }
+    var controls = panelControls(panel);
+    if (!controls.length) {
+      return;
+    }
+    var first = controls[0];
+    var last = controls[controls.length - 1];
+    // Before the first control: the panel's title, which has focus when it opens.
+    var atStart = focused === first || focused === panel || focused.matches(".map-panel-title");
+    if (event.shiftKey && atStart) {
+      last.focus();
+      event.preventDefault();
+    } else if (!event.shiftKey && focused === last) {
+      first.focus();
+      event.preventDefault();
+    }
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       closeMapPanel();
+    } else if (event.key === "Tab") {
+      keepTabInPanel(event);
     }
   });
 

@@ -160,6 +160,33 @@ def test_an_item_opens_in_the_panel_at_its_address_and_escape_brings_focus_back(
     expect(node).to_be_focused()
 
 
+@pytest.mark.parametrize("key", ["Tab", "Shift+Tab"])
+def test_the_keyboard_goes_round_the_open_panel_without_reaching_what_it_covers(
+    site, phone_page, key
+):
+    page = phone_page
+    page.goto(site + CAREER)
+    page.locator(f"#map-item-{SKILL}").click()
+    panel = page.locator("#map-panel")
+    expect(panel.locator("h2")).to_be_focused()
+
+    visited = []
+    for _ in range(12):
+        page.keyboard.press(key)
+        visited.append(page.evaluate("document.activeElement.outerHTML.slice(0, 60)"))
+        assert page.evaluate(
+            "document.getElementById('map-panel').contains(document.activeElement)"
+        ), visited
+
+    # Every control of the panel is reached: its button, the status and the note link.
+    assert any("map-panel-close" in html for html in visited), visited
+    assert any('type="radio"' in html for html in visited), visited
+    assert any("note" in html for html in visited), visited
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(page.locator(f"#map-item-{SKILL}")).to_be_focused()
+
+
 def test_a_status_changed_in_the_panel_shows_on_the_map_the_counts_and_the_summary(site, page):
     page.goto(site + CAREER)
     page.evaluate("window.notReloaded = true")
