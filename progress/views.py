@@ -240,7 +240,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     if target:
         owner = Owner.of(request, create=True)
         Goal.objects.set_for(owner, career, target)
-        messages.success(request, f"Your target date is {date_format(target)}.")
+        messages.success(request, f"Your target date is {date_format(target, 'j F Y')}.")
     else:
         Goal.objects.of(request.owner).filter(career=career).delete()
         messages.success(request, "Your target date is removed.")

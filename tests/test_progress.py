@@ -535,6 +535,9 @@ def test_a_target_date_shows_the_pace_needed_and_the_sources_timelines(
 
     assert response.status_code == HTTPStatus.FOUND
     assert Goal.objects.get(user=user).target_date == target
+    # Written as the site writes every date: 6 March 2027.
+    said = user_client.get(response["Location"]).content.decode()
+    assert f"Your target date is {target.day} {target:%B %Y}." in said
     html = user_client.get(reverse("progress:dashboard")).content.decode()
     pace = (Decimal(len(roadmap)) / 10).quantize(Decimal("0.1"))
     assert f"about <strong>{pace} items a week</strong>" in html
@@ -569,8 +572,12 @@ def test_pace_rounds_up_and_stops_once_the_date_has_come(career):
 def test_a_bad_target_date_is_refused_and_changes_nothing(user_client, career, value, message):
     response = user_client.post(goal_url(career), {"target_date": value})
 
+    html = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert message in response.content.decode()
+    assert message in html
+    # It says so in its title, and a new try comes back to the form.
+    assert "<title>Error: Your progress: " in html
+    assert f'action="{goal_url(career)}#goal"' in html
     assert not Goal.objects.exists()
 
 

@@ -275,3 +275,15 @@ def test_every_text_of_the_weekly_chart_reads_at_14_pixels_or_more_and_nothing_l
     assert overlapping(drawn + table) == []
     assert page_width <= width
     assert violations == []
+
+
+def test_a_refused_target_date_comes_back_at_the_form_with_its_error(site, phone_page, user):
+    page = phone_page
+    sign_in(page, site, user.username)
+    page.goto(f"{site}/dashboard/backend-developer/")
+    page.fill("#id_target_date", "2001-01-01")
+    page.get_by_role("button", name="Save target date").click()
+
+    page.wait_for_url(re.compile(r"/goal/#goal$"))
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_text("Choose a date after today.")).to_be_in_viewport()
