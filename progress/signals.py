@@ -28,7 +28,8 @@ def keep_visitor_progress(sender, request, user, **kwargs) -> None:
         if moved:
             messages.success(
                 request,
-                f"The {moved} item{pluralize(moved)} you marked before signing in "
+                # Said after signing up as well as after signing in.
+                f"The {moved} item{pluralize(moved)} you marked in this browser "
                 f"{pluralize(moved, 'is,are')} now kept in your account.",
                 fail_silently=True,
             )

@@ -191,7 +191,7 @@ def test_signing_in_says_how_many_items_moved_into_the_account(client, user, car
         reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True
     )
 
-    message = "The 2 items you marked before signing in are now kept in your account."
+    message = "The 2 items you marked in this browser are now kept in your account."
     assert message in response.content.decode()
     assert Progress.objects.filter(user=user).count() == 2
 
@@ -205,7 +205,7 @@ def test_signing_up_says_how_many_items_came_along(client, career):
         follow=True,
     )
 
-    message = "The 1 item you marked before signing in is now kept in your account."
+    message = "The 1 item you marked in this browser is now kept in your account."
     assert message in response.content.decode()
     assert Progress.objects.get().user == User.objects.get(username="grace")
 
@@ -215,7 +215,7 @@ def test_signing_in_without_marked_items_says_nothing_about_them(client, user, c
         reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True
     )
 
-    assert "you marked before signing in" not in response.content.decode()
+    assert "you marked in this browser" not in response.content.decode()
 
 
 # The dashboard
