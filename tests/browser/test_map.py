@@ -63,6 +63,30 @@ def test_the_map_fits_its_screen_shows_the_statuses_and_passes_axe(site, screen,
     assert axe(screen) == []
 
 
+@pytest.mark.parametrize("width", [768, 1280])
+def test_a_stages_count_with_skipped_items_stays_in_its_node(site, browser, user, width):
+    stage = max(road().stages, key=lambda stage: len(stage.items))
+    for item in stage.items[:2]:
+        Progress.objects.create(user=user, item=item, status="skipped")
+    with on_screen(browser, width, "light") as page:
+        page.goto(f"{site}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main form button")
+        page.wait_for_url(f"{site}/dashboard/")
+        page.goto(site + CAREER)
+        counter = page.locator(f"#map-step-counter-{stage.slug}")
+        expect(counter).to_contain_text("2 skipped")
+        inside = counter.evaluate(
+            """counter => {
+                const box = counter.getBoundingClientRect();
+                const node = counter.closest(".map-stage-node").getBoundingClientRect();
+                return box.left >= node.left && box.right <= node.right;
+            }"""
+        )
+    assert inside
+
+
 def test_the_map_follows_the_colour_scheme(site, browser):
     backgrounds = {}
     for scheme in ("light", "dark"):
