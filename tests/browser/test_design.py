@@ -137,6 +137,27 @@ def test_each_status_has_its_own_mark_everywhere(site, screen, user):
     assert finished.evaluate(MARK_STYLE)["icon"] == marks["done"]["icon"]
 
 
+def test_in_forced_colours_the_chosen_status_stands_out_from_the_others(site, page, user):
+    sign_in(page, site)
+    with_progress(user)
+    page.emulate_media(forced_colors="active")
+    page.goto(site + SKILLS)
+
+    for slug in MARKED:
+        control = page.locator(f"#item-{slug}")
+        chosen = control.locator("input:checked + .status-mark").evaluate(MARK_STYLE)
+        others = control.locator("input:not(:checked) + .status-mark").evaluate_all(
+            f"marks => marks.map({MARK_STYLE})"
+        )
+        assert len(others) == 3
+        assert contrast(chosen["background"], chosen["page"]) >= 3, chosen
+        assert contrast(chosen["color"], chosen["background"]) >= 4.5, chosen
+        for other in others:
+            behind = other["background"] if opaque(other["background"]) else other["page"]
+            assert contrast(behind, other["page"]) < 1.1, other
+            assert contrast(other["border"], other["page"]) < 1.1, other
+
+
 def test_pages_with_progress_pass_axe(site, screen, user, axe):
     sign_in(screen, site)
     violations = {}
