@@ -14,6 +14,10 @@ from .models import NOTE_MAX_LENGTH, Status, merge_notes
 
 IMPORT_MAX_BYTES = 1024 * 1024
 EXPORT_FORMAT = "roadmap-progress"
+# The version of the JSON export this site writes and reads.
+EXPORT_VERSION = 1
+# The columns of the CSV export, which is for spreadsheets: it cannot be imported.
+CSV_FIELDS = ["career", "item", "title", "status", "note", "updated", "retired"]
 # What no text field of the database can hold: PostgreSQL refuses NUL in text, and a lone
 # surrogate (which JSON can escape as \ud800 but no text holds) cannot even be written as UTF-8,
 # so an error message names the field, never quoting it.
@@ -101,9 +105,15 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError("The file is larger than 1 MB. Nothing was imported.")
+        content = upload.read()
         try:
-            data = json.loads(upload.read().decode("utf-8"))
+            data = json.loads(content.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as error:
+            if content.lstrip(b"\xef\xbb\xbf").startswith(",".join(CSV_FIELDS).encode()):
+                raise forms.ValidationError(
+                    "This is the CSV export, which is for spreadsheets: import takes the JSON "
+                    "export. Nothing was imported."
+                ) from error
             raise forms.ValidationError(
                 f"The file is not valid JSON ({error}). Nothing was imported."
             ) from error
@@ -116,6 +126,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 f'The file is not a progress export: it needs "format": "{EXPORT_FORMAT}" and a '
                 '"progress" list. Nothing was imported.'
+            )
+        # Files written by hand may leave the version out.
+        version = data.get("version", EXPORT_VERSION)
+        if type(version) is not int or version != EXPORT_VERSION:
+            shown = _shown(json.dumps(version, ensure_ascii=False))
+            raise forms.ValidationError(
+                f"The file is version {shown} of the export; this site reads version "
+                f"{EXPORT_VERSION}. Nothing was imported."
             )
         entries = data.get("progress")
         if not isinstance(entries, list):

@@ -25,7 +25,15 @@ from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
 
 from .forecast import Forecast
-from .forms import EXPORT_FORMAT, GoalForm, ImportForm, NoteForm, StatusForm
+from .forms import (
+    CSV_FIELDS,
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    GoalForm,
+    ImportForm,
+    NoteForm,
+    StatusForm,
+)
 from .limits import limited, notes_refusal
 from .models import Goal, Owner, Progress, ShareLink, Status, StatusChange
 from .overlay import CareerProgress, Overlay
@@ -291,7 +299,7 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
 def export_json(request: HttpRequest) -> HttpResponse:
     data = {
         "format": EXPORT_FORMAT,
-        "version": 1,
+        "version": EXPORT_VERSION,
         "exported": timezone.now().isoformat(),
         "progress": _export_rows(request.owner),
         "goals": [
@@ -317,8 +325,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    fields = ["career", "item", "title", "status", "note", "updated", "retired"]
-    writer = csv.DictWriter(response, fieldnames=fields)
+    writer = csv.DictWriter(response, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for row in _export_rows(request.owner):
         writer.writerow({name: _as_text_cell(value) for name, value in row.items()})

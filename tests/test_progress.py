@@ -780,6 +780,10 @@ def valid_file(target: ChecklistItem, **changes) -> dict:
         ),
         (b"\xff\xfe\x00", "The file is not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "The file nests lists or objects too deeply"),
+        # A file from a newer export, or a version that is no version.
+        ('{"format": "roadmap-progress", "version": 2, "progress": []}', "version 2 of"),
+        ('{"format": "roadmap-progress", "version": true, "progress": []}', "version true of"),
+        ('{"format": "roadmap-progress", "version": "1", "progress": []}', "version &quot;1&quot;"),
         (
             '{"format": "roadmap-progress", "progress": [], "x": '
             + '{"x": ' * 50_000
@@ -800,6 +804,21 @@ def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
     assert "Nothing was imported." in response.content.decode()
+    assert snapshot() == before
+
+
+def test_importing_the_csv_export_says_to_import_the_json_one(user_client, skill, snapshot):
+    mark(user_client, skill, "learning")
+    before = snapshot()
+    exported = user_client.get(reverse("progress:export_csv")).content
+
+    # As exported, and as a spreadsheet may save it again, with a byte order mark.
+    for content in (exported, b"\xef\xbb\xbf" + exported):
+        response = upload(user_client, content, "progress.csv")
+
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert "This is the CSV export" in response.content.decode()
+        assert "Nothing was imported." in response.content.decode()
     assert snapshot() == before
 
 
