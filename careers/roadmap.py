@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from .models import Career, ChecklistItem, Faq, Source, Step, Tool
+from .search import word_forms
 
 # The parts a page can ask for, each the prefetches that read it onto the career, under its name.
 PARTS = {
@@ -73,8 +74,10 @@ class Question:
         return any(faq.question_reconstructed for faq in self.answers)
 
     def matches(self, words: list[str]) -> bool:
+        """Whether each word is in the question or an answer, as typed or in its singular or
+        plural, as the site's search finds it; a word being typed finds the words it begins."""
         text = " ".join([self.question, *(faq.answer for faq in self.answers)]).lower()
-        return all(word in text for word in words)
+        return all(any(form in text for form in word_forms(word)) for word in words)
 
 
 @dataclass(frozen=True)

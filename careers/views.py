@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from .models import Career, Source
 from .pages import cached_page
 from .roadmap import Roadmap
-from .search import MAX_QUERY_LENGTH, citing_items, query_problem
+from .search import MAX_QUERY_LENGTH, citing_items, query_problem, words_of
 from .search import search as run_search
 
 
@@ -65,7 +65,7 @@ def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("faqs",))
     query = request.GET.get("q", "").strip()
     problem = query_problem(query, "That filter")
-    words = [] if problem else query.lower().split()
+    words = [] if problem else words_of(query)
     return _career_page(
         request,
         "careers/faqs.html",

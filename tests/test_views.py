@@ -412,6 +412,29 @@ def test_faq_filter_works_without_javascript(client, career):
     assert "2 of 4 questions match" in html
 
 
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("salary", {"plural", "both"}),
+        ("degrees", {"singular", "both"}),
+        ("degree salaries", {"both"}),
+        # A word being typed finds the words it begins.
+        ("sala", {"plural", "both"}),
+    ],
+)
+def test_the_faq_filter_finds_a_word_in_its_singular_or_plural_as_search_does(
+    client, career, query, shown
+):
+    faqs = {
+        "plural": FaqFactory(career=career, question="What do they earn?", answer="Salaries vary."),
+        "singular": FaqFactory(career=career, question="Do I need a degree?", answer="No."),
+        "both": FaqFactory(career=career, question="Degree or salary first?", answer="Either."),
+    }
+    html = text(client.get(f"/{career.slug}/faqs/", {"q": query}))
+    found = re.findall(r'<details class="faq" id="([^"]+)"', html)
+    assert sorted(found) == sorted(faqs[name].slug for name in shown)
+
+
 def test_an_over_long_faq_filter_is_refused_with_a_message(client, career):
     response = client.get(f"/{career.slug}/faqs/", {"q": "x" * 101})
     assert response.status_code == HTTPStatus.BAD_REQUEST
