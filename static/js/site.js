@@ -90,14 +90,28 @@
 
   // Back to the overview's entry while the panel is open: htmx would fetch the overview again
   // (it keeps no copies of pages); the page is already there, so the panel just closes.
+  // Forward again to the item the panel showed: it opens in the panel again, over the overview
+  // as it is, instead of loading the item's page into <main>.
   document.addEventListener("htmx:historyCacheMiss", function (event) {
     var panel = mapPanel();
-    if (panel && !panel.hidden && event.detail.path === panel.dataset.closesTo) {
+    var path = event.detail.path;
+    if (!panel) {
+      return;
+    }
+    if (!panel.hidden && path === panel.dataset.closesTo) {
       event.preventDefault();
       hideMapPanel(panel);
       // Returning to an entry with a part of the page in its address (after a jump such as
       // #road), the browser moves focus to the page once this event is done: take it back.
       window.setTimeout(focusOpener, 0);
+      return;
+    }
+    var item = document.querySelector('.road-map a[href="' + CSS.escape(path) + '"]');
+    if (item) {
+      event.preventDefault();
+      // From the item's link, as a click would, but the history already holds its address:
+      // the entry is kept (replaced by itself), where a click would add one.
+      window.htmx.ajax("GET", path, { source: item, target: panel, push: "false", replace: path });
     }
   });
 

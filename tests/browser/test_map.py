@@ -281,6 +281,33 @@ def test_reload_and_back_from_an_opened_item(site, page):
     expect(page.locator("#map-panel")).to_be_hidden()
 
 
+def test_forward_after_back_opens_the_item_in_the_panel_again(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    panel = page.locator("#map-panel")
+    page.locator(f"#map-item-{SKILL}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    page.go_back()
+    page.wait_for_url(site + CAREER)
+    expect(panel).to_be_hidden()
+    entries = page.evaluate("history.length")
+
+    page.go_forward()
+
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    expect(panel).to_be_visible()
+    expect(panel.locator("h2")).to_have_text(item.title)
+    expect(panel.locator("h2")).to_be_focused()
+    expect(page.locator("h1")).to_have_text(re.compile("Backend Developer"))
+    assert page.evaluate("window.notReloaded") is True
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    page.wait_for_url(site + CAREER)
+    expect(page.locator(f"#map-item-{SKILL}")).to_be_focused()
+    assert page.evaluate("history.length") == entries
+
+
 def test_the_panel_holds_one_history_entry_and_closing_it_returns_to_the_overview_as_it_is(
     site, page
 ):
