@@ -129,8 +129,14 @@ def test_the_page_reached_by_a_link_from_another_page_is_drawn_as_when_opened(
         options = page.evaluate(
             "getComputedStyle(document.querySelector('.salary-options')).display"
         )
+        # Its form works as on a page opened directly: a new currency swaps the comparison.
+        with page.expect_response(lambda r: "currency=USD" in r.url):
+            page.select_option("#salary-currency", "USD")
+        page.wait_for_url("**currency=USD**")
+        converted = summary(page)
         not_reloaded = page.evaluate("window.notReloaded === true")
 
+    assert "US dollar (USD)" in converted
     assert not_reloaded
     assert options == "flex"
     assert len(texts) > 8
