@@ -59,6 +59,8 @@
       return;
     }
     mapOpener = event.detail.requestConfig.elt.id;
+    // The address of the history entry the panel holds (see htmx:historyCacheMiss).
+    panel.dataset.shows = event.detail.pathInfo.requestPath;
     panel.hidden = false;
     panel.querySelector(".map-panel-title").focus();
   });
@@ -106,8 +108,10 @@
       window.setTimeout(focusOpener, 0);
       return;
     }
-    var item = document.querySelector('.road-map a[href="' + CSS.escape(path) + '"]');
-    if (item) {
+    // Only the entry the panel made: an item's page opened in <main> (its note link, say)
+    // comes back as a page, as does a stage's.
+    var item = document.querySelector('.map-item-node[href="' + CSS.escape(path) + '"]');
+    if (item && path === panel.dataset.shows) {
       event.preventDefault();
       // From the item's link, as a click would, but the history already holds its address:
       // the entry is kept (replaced by itself), where a click would add one.

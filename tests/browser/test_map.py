@@ -308,6 +308,23 @@ def test_forward_after_back_opens_the_item_in_the_panel_again(site, page):
     assert page.evaluate("history.length") == entries
 
 
+def test_back_to_an_items_page_opened_from_its_note_link_shows_the_page_not_the_panel(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    page.locator(f"#item-{SKILL} .note-link").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    expect(page.locator("h1")).to_have_text(item.title)
+    page.go_back()
+    page.wait_for_url(site + CAREER)
+    expect(page.locator("#map-panel")).to_have_count(1)
+
+    page.go_forward()
+
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    expect(page.locator("h1")).to_have_text(item.title)
+    expect(page.locator("#map-panel")).to_have_count(0)
+
+
 def test_the_panel_holds_one_history_entry_and_closing_it_returns_to_the_overview_as_it_is(
     site, page
 ):

@@ -94,6 +94,9 @@ def test_back_to_a_page_after_a_change_elsewhere_shows_the_change(site, page):
     page.go_back()
 
     page.wait_for_url(f"{site}/backend-developer/skills/")
+    # The skills page itself, not the overview with the skills page in its map's panel.
+    expect(page.locator("h1")).to_have_text("Learn the skills")
+    expect(page.locator("#map-panel")).to_have_count(0)
     expect(counter).to_have_text(re.compile(r"^1 of "))
     expect(page.locator(f"#status-{SKILL}-done")).to_be_checked()
     expect(page.locator("#overall-progress")).to_contain_text("1 of ")
