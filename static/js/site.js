@@ -58,7 +58,10 @@
     if (!panel || panel.id !== "map-panel") {
       return;
     }
-    mapOpener = event.detail.requestConfig.elt.id;
+    var opener = event.detail.requestConfig.elt;
+    if (opener !== panel) {
+      mapOpener = opener.id;
+    }
     // The address of the history entry the panel holds (see htmx:historyCacheMiss).
     panel.dataset.shows = event.detail.pathInfo.requestPath;
     panel.hidden = false;
@@ -113,9 +116,20 @@
     var item = document.querySelector('.map-item-node[href="' + CSS.escape(path) + '"]');
     if (item && path === panel.dataset.shows) {
       event.preventDefault();
-      // From the item's link, as a click would, but the history already holds its address:
-      // the entry is kept (replaced by itself), where a click would add one.
-      window.htmx.ajax("GET", path, { source: item, target: panel, push: "false", replace: path });
+      mapOpener = item.id;
+      // Asked by the panel itself, which changes no history: the entry already holds the
+      // item's address.
+      window.htmx.ajax("GET", path, { source: panel, target: panel, swap: "innerHTML" });
+    }
+  });
+
+  // An item asked for by Forward comes too late if Back has left its entry meanwhile.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var panel = event.detail.target;
+    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (panel && panel.id === "map-panel" && asked === panel) {
+      var here = window.location.pathname + window.location.search;
+      event.detail.shouldSwap = here === event.detail.pathInfo.requestPath;
     }
   });
 
@@ -148,8 +162,7 @@
     }
     var first = controls[0];
     var last = controls[controls.length - 1];
-    // Before the first control: the panel's title, which has focus when it opens.
-    var atStart = focused === first || focused === panel || focused.matches(".map-panel-title");
+    var atStart = focused === first || focused === panel;
     if (event.shiftKey && atStart) {
       last.focus();
       event.preventDefault();
