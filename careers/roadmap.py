@@ -75,7 +75,8 @@ class Question:
 
     def matches(self, words: list[str]) -> bool:
         """Whether each word is in the question or an answer, as typed or in its singular or
-        plural, as the site's search finds it; a word being typed finds the words it begins."""
+        plural (the forms the site's search looks for), anywhere in a word: a word being typed
+        finds the words it begins."""
         text = " ".join([self.question, *(faq.answer for faq in self.answers)]).lower()
         return all(any(form in text for form in word_forms(word)) for word in words)
 

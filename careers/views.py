@@ -65,7 +65,8 @@ def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("faqs",))
     query = request.GET.get("q", "").strip()
     problem = query_problem(query, "That filter")
-    words = [] if problem else words_of(query)
+    # Signs alone ("?") are no word of search's, but the filter looks for them as typed.
+    words = [] if problem else words_of(query) or query.lower().split()
     return _career_page(
         request,
         "careers/faqs.html",

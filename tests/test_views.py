@@ -420,6 +420,9 @@ def test_faq_filter_works_without_javascript(client, career):
         ("degree salaries", {"both"}),
         # A word being typed finds the words it begins.
         ("sala", {"plural", "both"}),
+        # Signs alone are looked for as typed.
+        ("?", {"plural", "singular", "both"}),
+        ("!!!", set()),
     ],
 )
 def test_the_faq_filter_finds_a_word_in_its_singular_or_plural_as_search_does(
