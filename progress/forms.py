@@ -129,7 +129,7 @@ class ImportForm(forms.Form):
             )
         # Files written by hand may leave the version out.
         version = data.get("version", EXPORT_VERSION)
-        if type(version) is not int or version != EXPORT_VERSION:
+        if type(version) not in (int, float) or version != EXPORT_VERSION:
             shown = _shown(json.dumps(version, ensure_ascii=False))
             raise forms.ValidationError(
                 f"The file is version {shown} of the export; this site reads version "

@@ -726,6 +726,20 @@ def test_a_file_exported_before_target_dates_were_imports_as_before(user_client,
     assert not Goal.objects.exists()
 
 
+@pytest.mark.parametrize("version", [1, 1.0, None], ids=["1", "1.0", "left-out"])
+def test_a_file_of_version_1_imports_however_it_writes_it(user_client, user, skill, version):
+    data = valid_file(skill)
+    if version is None:
+        del data["version"]
+    else:
+        data["version"] = version
+
+    response = upload(user_client, json.dumps(data))
+
+    assert response["Location"] == reverse("progress:dashboard")
+    assert Progress.objects.get(user=user).status == "done"
+
+
 @pytest.mark.parametrize(
     ("goals", "message"),
     [
