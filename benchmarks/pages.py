@@ -348,6 +348,7 @@ READ_PATH: dict[str, tuple[str, ...]] = {
     "careers/views.py": (),
     "careers/roadmap.py": (),
     "careers/pages.py": (),
+    "careers/templatetags/tokens.py": (),
     "careers/signals.py": (),
     "progress/overlay.py": (),
     "progress/templatetags/progress.py": (),

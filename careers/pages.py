@@ -4,8 +4,10 @@ A page depends on the content (its version), its address, whether the visitor is
 account links) and the visitor's progress. The progress app's middleware sets `request.owner`, whose
 `progress_version` changes whenever that visitor's progress does and is empty for a visitor with
 none, so every first-time visitor shares one copy of each page. The CSRF token is the only part that
-differs between those visitors: pages are stored with a placeholder and get the visitor's token as
-they are served.
+differs between those visitors, and it is kept out of all but the page's last lines: each form
+takes its token from an input at the end, tied to it by HTML's form attribute ({% form_token %}).
+So a page is stored gzip-compressed up to its end, once, and each visitor gets the end with their
+own token; compressing the whole page for every request cost more than all the rest of serving it.
 
 The content version lives in the default cache, which every process shares (Redis, or files on
 one machine); each process reads it at most once a second, so an edit made in the admin or by the
@@ -15,8 +17,13 @@ loader reaches every process within a second, and the process that made it at on
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
+import struct
 import uuid
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from http import HTTPStatus
 
@@ -25,6 +32,7 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.middleware.gzip import re_accepts_gzip
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -33,6 +41,13 @@ CONTENT_VERSION_KEY = "careers:content-version"
 CONTENT_VERSION_SECONDS = 1
 # Not a token Django could make (those are 64 letters and digits), so it cannot be one by chance.
 CSRF_PLACEHOLDER = "csrf-token-put-in-when-served"
+# What {% form_token %} writes: the token of the form with the id `form`, from anywhere on the page.
+TOKEN_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{token}" form="{form}">'
+STORED_TOKEN_INPUT = re.compile(
+    re.escape(TOKEN_INPUT.format(token=CSRF_PLACEHOLDER, form="@")).replace("@", r"([\w-]+)")
+)
+# A gzip member's header up to its file name: deflate, a name, no time, unknown system.
+GZIP_HEADER = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff"
 
 
 def read_version(key: str) -> str | None:
@@ -87,6 +102,48 @@ def page_key(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as stored: everything before its end compressed once, and its end, where the
+    visitor's token goes: the forms' token inputs, then the page's last lines, from the tag that
+    holds its last placeholder (the token base.html keeps there for htmx's requests)."""
+
+    # The raw deflate stream of the page up to its end, flushed so that the end can follow it.
+    deflated: bytes
+    crc: int
+    size: int
+    forms: tuple[str, ...]
+    end: str
+
+    @classmethod
+    def of(cls, html: str) -> StoredPage:
+        forms = tuple(STORED_TOKEN_INPUT.findall(html))
+        html = STORED_TOKEN_INPUT.sub("", html)
+        placeholder = html.rfind(CSRF_PLACEHOLDER)
+        cut = html.rfind("<", 0, placeholder) if placeholder >= 0 else len(html)
+        head = html[:cut].encode()
+        compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        deflated = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+        return cls(deflated, zlib.crc32(head), len(head), forms, html[cut:])
+
+    def end_with(self, token: str) -> bytes:
+        inputs = "".join(TOKEN_INPUT.format(token=token, form=form) for form in self.forms)
+        return (inputs + self.end.replace(CSRF_PLACEHOLDER, token)).encode()
+
+    def gzipped(self, token: str) -> bytes:
+        """The page as one gzip member: the stored stream, then its end compressed on its own
+        (the full flush lets it start afresh), then the checksum and size of the whole."""
+        end = self.end_with(token)
+        trailer = struct.pack("<II", zlib.crc32(end, self.crc), (self.size + len(end)) % 2**32)
+        # Against BREACH, as Django's GZipMiddleware: a file name of random length (0 to 100).
+        name = secrets.token_hex(secrets.randbelow(51)).encode() + b"\x00"
+        ending = zlib.compress(end, wbits=-zlib.MAX_WBITS)
+        return GZIP_HEADER + name + self.deflated + ending + trailer
+
+    def html(self, token: str) -> bytes:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated) + self.end_with(token)
+
+
 def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResponse]:
     """Serve the view's page from the cache when it has it; else render and keep it.
 
@@ -100,17 +157,22 @@ def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResp
     def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         pages = caches["pages"]
         key = page_key(request)
-        html = pages.get(key) if key else None
-        if html is not None:
+        page = pages.get(key) if key else None
+        if page is not None:
             response = HttpResponse()
         else:
             response = view(request, *args, **kwargs)
             response.context_data["csrf_token"] = CSRF_PLACEHOLDER
-            html = response.render().content
+            page = StoredPage.of(response.render().content.decode())
             if key and response.status_code == HTTPStatus.OK:
-                pages.set(key, html)
-        response.content = html.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-        patch_vary_headers(response, ["Cookie"])
+                pages.set(key, page)
+        token = get_token(request)
+        if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+            response.content = page.gzipped(token)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response.content = page.html(token)
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
         patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -72,6 +72,7 @@ def item_status(context, item, status: Status, next_page: str = "", **options) -
     of the same item on one page (the map's panel)."""
     request = context["request"]
     return {
+        "form_id": f"{options.get('prefix', '')}status-{item.slug}",
         "item": item,
         "status": status,
         "choices": Status.choices,

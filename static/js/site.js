@@ -8,6 +8,14 @@
     document.documentElement.classList.add("without-htmx");
   }
 
+  // htmx's requests carry the visitor's CSRF token, which the page keeps at its end (base.html).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = document.getElementById("csrf-token");
+    if (token) {
+      event.detail.headers["X-CSRFToken"] = token.value;
+    }
+  });
+
   // A page fetched by HTMX into <main> (htmx sets its title): move focus to the part its
   // address points to, such as the item a "Next up" link names, or else to its heading, so that
   // keyboard and screen reader users start where the page changed.

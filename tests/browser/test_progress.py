@@ -135,6 +135,34 @@ def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_wi
     assert "1 of " in page.locator("#overall-progress").inner_text()
 
 
+def test_a_page_reached_with_javascript_from_one_without_forms_saves_a_status(site, page):
+    """htmx's requests take the token the first page loaded keeps at its end, though the home
+    page has no form of its own."""
+    page.goto(f"{site}/")
+    page.evaluate("window.notReloaded = true")
+    page.click("main a[href='/backend-developer/']")
+    page.wait_for_url(f"{site}/backend-developer/")
+
+    page.locator(f"#item-{SKILL} input[value=done]").check()
+
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+    assert page.evaluate("window.notReloaded") is True
+    assert Progress.objects.get().status == "done"
+
+
+def test_signing_out_without_javascript_from_a_career_page(site, page_without_js, user):
+    """The Sign out form, like every form on a stored page, has its token at the page's end."""
+    page = page_without_js
+    sign_in(page, site)
+    page.goto(f"{site}/backend-developer/")
+
+    with page.expect_response(lambda response: "/accounts/logout/" in response.url) as posted:
+        page.click("#sign-out button")
+
+    assert posted.value.status == 302
+    expect(page.locator(".account-nav")).to_contain_text("Sign in")
+
+
 def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(f"{site}/progress/items/{item.pk}/")
