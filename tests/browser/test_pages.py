@@ -8,7 +8,8 @@ import pytest
 from django.template import loader
 from playwright.sync_api import expect
 
-from careers.models import Faq
+from careers.models import ChecklistItem, Faq
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +33,41 @@ def test_every_page_in_the_sitemap_passes_axe(site, page, axe, scheme):
         if found:
             violations[url] = found
     assert violations == {}
+
+
+# Each form that posts, and the values of the token inputs the browser ties to it.
+POST_FORM_TOKENS = """() => Array.from(document.forms)
+    .filter((form) => form.method === "post")
+    .map((form) => [
+        form.id || form.action,
+        Array.from(form.elements)
+            .filter((input) => input.name === "csrfmiddlewaretoken")
+            .map((input) => input.value),
+    ])"""
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_form_that_posts_has_one_token_on_every_page(site, page, user, signed_in):
+    """As the browser ties inputs to forms: on a stored page the token inputs stand at its end."""
+    if signed_in:
+        page.goto(site + "/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("main form button")
+        page.wait_for_url(site + "/dashboard/")
+    item = ChecklistItem.objects.current().first()
+    extra = ["/search/?q=database", "/dashboard/", CAREER[:-1] + "/faqs/?q=degree"]
+    extra += [f"/progress/items/{item.pk}/", "/dashboard/backend-developer/"]
+    wrong, forms = {}, 0
+    for url in [*sitemap_urls(site), *(site + path for path in extra)]:
+        page.goto(url)
+        token = page.locator("#csrf-token").get_attribute("value")
+        for form, tokens in page.evaluate(POST_FORM_TOKENS):
+            forms += 1
+            if tokens != [token]:
+                wrong[f"{url} {form}"] = tokens
+    assert wrong == {}
+    assert forms > 20
 
 
 @pytest.mark.parametrize("path", ["/search/?q=database", CAREER + "faqs/?q=degree", "/nowhere/"])
