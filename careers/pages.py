@@ -44,8 +44,11 @@ CSRF_PLACEHOLDER = "csrf-token-put-in-when-served"
 # What {% form_token %} writes: the token of the form with the id `form`, from anywhere on the page.
 TOKEN_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{token}" form="{form}">'
 STORED_TOKEN_INPUT = re.compile(
-    re.escape(TOKEN_INPUT.format(token=CSRF_PLACEHOLDER, form="@")).replace("@", r"([\w-]+)")
+    re.escape(TOKEN_INPUT.format(token=CSRF_PLACEHOLDER, form="@")).replace("@", '([^"]+)')
 )
+# What {% page_token %} writes, last in base.html: the token htmx's requests send (site.js). A
+# stored page's end starts there.
+PAGE_TOKEN_INPUT = '<input type="hidden" id="csrf-token" value="{token}">'
 # A gzip member's header up to its file name: deflate, a name, no time, unknown system.
 GZIP_HEADER = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff"
 
@@ -105,8 +108,8 @@ def page_key(request: HttpRequest) -> str | None:
 @dataclass(frozen=True)
 class StoredPage:
     """A page as stored: everything before its end compressed once, and its end, where the
-    visitor's token goes: the forms' token inputs, then the page's last lines, from the tag that
-    holds its last placeholder (the token base.html keeps there for htmx's requests)."""
+    visitor's token goes: the forms' token inputs, then the page's last lines, from its
+    {% page_token %} on."""
 
     # The raw deflate stream of the page up to its end, flushed so that the end can follow it.
     deflated: bytes
@@ -119,8 +122,10 @@ class StoredPage:
     def of(cls, html: str) -> StoredPage:
         forms = tuple(STORED_TOKEN_INPUT.findall(html))
         html = STORED_TOKEN_INPUT.sub("", html)
-        placeholder = html.rfind(CSRF_PLACEHOLDER)
-        cut = html.rfind("<", 0, placeholder) if placeholder >= 0 else len(html)
+        cut = html.rfind(PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER))
+        if cut < 0 or f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"' in html[:cut]:
+            # A token only its end could give every visitor: {% csrf_token %} on a stored page.
+            raise ValueError("A stored page takes tokens from {% form_token %} and base.html.")
         head = html[:cut].encode()
         compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
         deflated = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
@@ -135,8 +140,8 @@ class StoredPage:
         (the full flush lets it start afresh), then the checksum and size of the whole."""
         end = self.end_with(token)
         trailer = struct.pack("<II", zlib.crc32(end, self.crc), (self.size + len(end)) % 2**32)
-        # Against BREACH, as Django's GZipMiddleware: a file name of random length (0 to 100).
-        name = secrets.token_hex(secrets.randbelow(51)).encode() + b"\x00"
+        # Against BREACH, as Django's GZipMiddleware: a file name of random length (0 to 99).
+        name = b"a" * secrets.randbelow(100) + b"\x00"
         ending = zlib.compress(end, wbits=-zlib.MAX_WBITS)
         return GZIP_HEADER + name + self.deflated + ending + trailer
 

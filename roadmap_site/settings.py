@@ -64,9 +64,9 @@ MIDDLEWARE = [
     "roadmap_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages compressed as the browser accepts (static files come compressed from WhiteNoise):
-    # Zstandard, else Brotli, else gzip; the page cache keeps them uncompressed, for each
-    # visitor's token.
+    # Answers compressed as the browser accepts: Zstandard, else Brotli, else gzip. Static files
+    # come compressed from WhiteNoise, and stored pages in gzip from careers.pages, which keeps
+    # them compressed.
     "django_http_compression.middleware.HttpCompressionMiddleware",
     # Around every answer made below them: redirects, refused hosts and the 503 page included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

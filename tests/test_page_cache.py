@@ -14,7 +14,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from careers.models import ChecklistItem
-from careers.pages import CSRF_PLACEHOLDER, page_key
+from careers.pages import CSRF_PLACEHOLDER, PAGE_TOKEN_INPUT, StoredPage, page_key
 from progress.models import Progress
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +201,18 @@ def test_a_query_that_holds_the_placeholder_comes_back_as_typed(career):
     html = gzip.decompress(answer.content).decode()
     assert f'value="{CSRF_PLACEHOLDER}"' in html
     assert _unmask_cipher_token(page_token(html)) == visitor.cookies["csrftoken"].value
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # {% csrf_token %}: every visitor's form would send the placeholder, and be refused.
+        f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{CSRF_PLACEHOLDER}"></form>' + PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER),
+        # No end to put the visitor's token in: a page that does not extend base.html.
+        "<p>A page of its own</p>",
+    ],
+)
+def test_a_page_that_cannot_take_each_visitors_token_is_not_stored_but_refused(html):
+    with pytest.raises(ValueError, match="form_token"):
+        StoredPage.of(html)

@@ -249,12 +249,14 @@ def test_the_status_control_renders_without_queries(
     request = rf.get("/a-page/")
     request.user = AnonymousUser()
     request.owner = owner
-    template = Template("{% load progress %}{% csrf_token %}{% item_status item status %}")
+    template = Template("{% load progress %}{% item_status item status %}")
     with django_assert_num_queries(0):
         context = {"item": action, "status": Status.LEARNING, "request": request}
         html = template.render(Context({**context, "csrf_token": "t"}))
 
-    assert 'name="csrfmiddlewaretoken"' in html
+    form = f"status-{action.slug}"
+    assert f'id="{form}"' in html
+    assert f'name="csrfmiddlewaretoken" value="t" form="{form}"' in html
     assert 'type="radio" id="status-' in html and 'value="learning" checked>' in html
     assert html.count(" checked") == 1
     assert [label for _, label in Status.choices] == [

@@ -10,7 +10,8 @@
 
   // htmx's requests carry the visitor's CSRF token, which the page keeps at its end (base.html).
   document.addEventListener("htmx:configRequest", function (event) {
-    var token = document.getElementById("csrf-token");
+    // The input: an id from the content (a section's slug) could be "csrf-token" too.
+    var token = document.querySelector("input#csrf-token");
     if (token) {
       event.detail.headers["X-CSRFToken"] = token.value;
     }
