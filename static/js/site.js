@@ -128,7 +128,14 @@
       mapOpener = item.id;
       // Asked by the panel itself, which changes no history: the entry already holds the
       // item's address.
-      window.htmx.ajax("GET", path, { source: panel, target: panel, swap: "innerHTML" });
+      // The answer is the panel's part alone (as the map's own links ask: hx-select="unset");
+      // links inside the panel load their pages into <main> as any other.
+      window.htmx.ajax("GET", path, {
+        source: panel,
+        target: panel,
+        swap: "innerHTML",
+        select: "unset",
+      });
     }
   });
 

@@ -429,3 +429,37 @@ def test_without_javascript_an_item_node_leads_to_the_items_page(site, page_with
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
     expect(page.locator("h1")).to_have_text(item.title)
     expect(page.locator(".cite a")).to_have_count(item.sources.count())
+
+
+def test_a_link_in_the_panel_loads_its_page_into_main_as_any_link(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    page.locator(f"#map-item-{SKILL}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+
+    page.locator("#map-panel .cite a").first.click()
+
+    page.wait_for_url(re.compile(re.escape(f"{site}/sources/") + "#source-"))
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("#main #main, #main .site-header")).to_have_count(0)
+    expect(page.locator(".site-header")).to_have_count(1)
+
+
+def test_after_back_to_the_overview_escape_closes_the_panel_and_stays(site, page):
+    """Back loads the overview again into the page: its scripts must not run a second time,
+    each closing the panel once more, a step further back each."""
+    page.goto(site + "/")
+    page.goto(site + CAREER)
+    page.click(".career-nav >> text=Skills")
+    page.wait_for_url(f"{site}{CAREER}skills/")
+    page.go_back()
+    page.wait_for_url(site + CAREER)
+    expect(page.locator("#map-panel")).to_have_count(1)
+
+    page.locator(f"#map-item-{SKILL}").click()
+    expect(page.locator("#map-panel")).to_be_visible()
+    page.keyboard.press("Escape")
+
+    expect(page.locator("#map-panel")).to_be_hidden()
+    page.wait_for_timeout(500)
+    assert page.url == site + CAREER
