@@ -693,3 +693,32 @@ def test_a_signed_in_visitor_skips_the_sign_in_and_sign_up_pages(client, user):
 
     assert client.get(reverse("accounts:login"))["Location"] == reverse("progress:dashboard")
     assert client.get(reverse("accounts:signup"))["Location"] == reverse("progress:dashboard")
+
+
+def test_a_page_opened_before_signing_out_elsewhere_can_no_longer_save(user):
+    """Another tab still shows the account: its change is refused as out of date, not saved
+    into a new anonymous session."""
+    item = SkillFactory()
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(reverse("accounts:login"))
+    browser.post(
+        reverse("accounts:login"),
+        {
+            "username": user.username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"].value,
+        },
+    )
+    page = browser.get(item.career.get_absolute_url()).content.decode()
+    token = re.search(r'id="csrf-token" value="([^"]+)"', page).group(1)
+    assert (
+        browser.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    )
+
+    other_tab = browser.post(
+        reverse("progress:status", args=[item.pk]), {"status": "done", "csrfmiddlewaretoken": token}
+    )
+
+    assert other_tab.status_code == HTTPStatus.FORBIDDEN
+    assert "out of date" in other_tab.content.decode()
+    assert not Progress.objects.exists()

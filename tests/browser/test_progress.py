@@ -163,6 +163,23 @@ def test_signing_out_without_javascript_from_a_career_page(site, page_without_js
     expect(page.locator(".account-nav")).to_contain_text("Sign in")
 
 
+def test_back_to_a_page_shows_the_status_saved_since_not_the_one_chosen_before(site, page):
+    """The browser puts back what a form held when a page comes back, unless told not to."""
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/backend-developer/")
+    page.locator(f"#item-{SKILL} input[value=done]").check()
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+    page.goto(f"{site}/progress/items/{item.pk}/")
+    page.locator(f"#status-{SKILL} input[value=learning]").check()
+    expect(page.locator(f"#status-{SKILL}")).to_have_attribute("data-saved", "learning")
+
+    page.go_back()
+
+    page.wait_for_url(f"{site}/backend-developer/")
+    expect(page.locator(f"#status-{SKILL}-learning")).to_be_checked()
+    expect(page.locator(f"#map-item-{SKILL}")).to_contain_text("Learning")
+
+
 def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(f"{site}/progress/items/{item.pk}/")
@@ -318,3 +335,19 @@ def test_a_refused_target_date_comes_back_at_the_form_with_its_error(site, phone
     page.wait_for_url(re.compile(r"/goal/#goal$"))
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_text("Choose a date after today.")).to_be_in_viewport()
+
+
+def test_a_page_opened_after_signing_in_in_another_tab_saves_to_the_account(site, page, user):
+    """Each page loaded into <main> brings its own end, with the tokens of its forms: after
+    signing in elsewhere the tokens are the account's."""
+    page.goto(f"{site}/backend-developer/")
+    other_tab = page.context.new_page()
+    sign_in(other_tab, site)
+    other_tab.close()
+
+    page.click(".career-nav >> text=Skills")
+    page.wait_for_url(f"{site}/backend-developer/skills/")
+    page.locator(f"#item-{SKILL} input[value=done]").check()
+
+    expect(page.locator(f"#status-{SKILL}")).to_have_attribute("data-saved", "done")
+    assert Progress.objects.get(user=user).status == "done"
