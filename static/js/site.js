@@ -22,7 +22,8 @@
   // keyboard and screen reader users start where the page changed.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
-    if (!target || target.id !== "main") {
+    // Once, for <main> itself: the page's end, put in beside it, settles too.
+    if (!target || target.id !== "main" || event.target !== target) {
       return;
     }
     var id = decodeURIComponent(window.location.hash.slice(1));

@@ -351,3 +351,18 @@ def test_a_page_opened_after_signing_in_in_another_tab_saves_to_the_account(site
 
     expect(page.locator(f"#status-{SKILL}")).to_have_attribute("data-saved", "done")
     assert Progress.objects.get(user=user).status == "done"
+
+
+def test_signing_out_after_following_links_into_main(site, page, user):
+    """The header stays as pages load into <main>; the Sign out form's token comes with each
+    page's end, stored or not (the salaries page is not)."""
+    sign_in(page, site)
+    page.goto(f"{site}/backend-developer/")
+    page.click(".career-nav >> text=Salaries")
+    page.wait_for_url(f"{site}/backend-developer/salaries/")
+
+    with page.expect_response(lambda response: "/accounts/logout/" in response.url) as posted:
+        page.click("#sign-out button")
+
+    assert posted.value.status == 302
+    expect(page.locator(".account-nav")).to_contain_text("Sign in")
