@@ -722,3 +722,22 @@ def test_a_page_opened_before_signing_out_elsewhere_can_no_longer_save(user):
     assert other_tab.status_code == HTTPStatus.FORBIDDEN
     assert "out of date" in other_tab.content.decode()
     assert not Progress.objects.exists()
+
+
+def test_signing_in_from_a_pages_header_comes_back_to_the_page(client, user):
+    step = SkillFactory().career.get_absolute_url() + "skills/?a=1&b=2"
+    page = client.get(step).content.decode()
+    link = re.search(r'<a href="(/accounts/login/[^"]*)">Sign in</a>', page).group(1)
+    assert link == "/accounts/login/?next=/career-1/skills/"
+    signup = re.search(r'No account\? <a href="([^"]*)">Sign up', client.get(link).content.decode())
+    assert signup.group(1) == "/accounts/signup/?next=/career-1/skills/"
+
+    answer = client.post(link, {"username": user.username, "password": PASSWORD})
+
+    assert answer.status_code == 302 and answer["Location"] == "/career-1/skills/"
+
+
+def test_an_account_pages_header_links_to_signing_in_without_coming_back_to_it(client):
+    page = client.get(reverse("accounts:signup")).content.decode()
+
+    assert '<a href="/accounts/login/">Sign in</a>' in page
