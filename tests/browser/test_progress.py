@@ -338,8 +338,8 @@ def test_a_refused_target_date_comes_back_at_the_form_with_its_error(site, phone
 
 
 def test_a_page_opened_after_signing_in_in_another_tab_saves_to_the_account(site, page, user):
-    """Each page loaded into <main> brings its own end, with the tokens of its forms: after
-    signing in elsewhere the tokens are the account's."""
+    """Each page loaded into <main> brings its own end, with the tokens of its forms, and its
+    account links: after signing in elsewhere both are the account's."""
     page.goto(f"{site}/backend-developer/")
     other_tab = page.context.new_page()
     sign_in(other_tab, site)
@@ -347,6 +347,7 @@ def test_a_page_opened_after_signing_in_in_another_tab_saves_to_the_account(site
 
     page.click(".career-nav >> text=Skills")
     page.wait_for_url(f"{site}/backend-developer/skills/")
+    expect(page.locator(".account-nav")).to_contain_text("Sign out")
     page.locator(f"#item-{SKILL} input[value=done]").check()
 
     expect(page.locator(f"#status-{SKILL}")).to_have_attribute("data-saved", "done")
