@@ -11,7 +11,7 @@ most once a day, so that reading pages does not mean writing the session each ti
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -32,14 +32,6 @@ def renewed_at(session: SessionBase) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def kept_until(session: SessionBase) -> date | None:
-    """The day the session's progress is kept until if the visitor does not come back."""
-    renewed = renewed_at(session)
-    if renewed is None:
-        return None
-    return timezone.localdate(renewed + timedelta(seconds=settings.SESSION_COOKIE_AGE))
-
-
 def renew(session: SessionBase) -> None:
     # A change to the session's data makes SessionMiddleware save it with a new expiry and
     # send its cookie again with a new Max-Age.
@@ -48,8 +40,8 @@ def renew(session: SessionBase) -> None:
 
 class KeepVisitorProgressMiddleware:
     """Renews the session of a visitor with progress and no account on each change of it (any
-    POST that succeeds) and on a visit a day after the last renewal; and tells the templates
-    until when the progress is kept (``request.progress_kept_until``)."""
+    POST that succeeds) and on a visit a day after the last renewal (until when the progress is
+    then kept: Owner.kept_until)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -67,9 +59,6 @@ class KeepVisitorProgressMiddleware:
             renewed = renewed_at(session)
             if renewed is None or timezone.now() - renewed >= VISIT_RENEWS_AFTER:
                 renew(session)
-            request.progress_kept_until = kept_until(session)
-        else:
-            request.progress_kept_until = None
         response = self.get_response(request)
         # The session holds progress only while the visitor has no account: signing in moves it.
         if (

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any
 
@@ -117,6 +117,15 @@ class Owner:
             return cls()
         list(rows.select_for_update().values_list("pk", flat=True))
         return owner
+
+    @property
+    def kept_until(self) -> date | None:
+        """The day an anonymous owner's progress is kept until if they do not come back: their
+        session lasts SESSION_COOKIE_AGE from its last renewal."""
+        if not self.renewed:
+            return None
+        renewed = datetime.fromisoformat(self.renewed)
+        return timezone.localdate(renewed + timedelta(seconds=settings.SESSION_COOKIE_AGE))
 
     @property
     def is_account(self) -> bool:
