@@ -154,9 +154,10 @@ class ImportForm(forms.Form):
 
 @dataclass(frozen=True)
 class ImportedFile:
-    """What an import sets: each item's status and note, and each career's target date."""
+    """What an import sets: each item's status and note (None where the entry has none: the
+    saved note stays), and each career's target date."""
 
-    rows: list[tuple[ChecklistItem, str, str]]
+    rows: list[tuple[ChecklistItem, str, str | None]]
     # Each career's target date.
     goals: list[tuple[Career, date]]
 
@@ -212,16 +213,18 @@ def _unstorable(fields: dict[str, object]) -> list[str]:
     return problems
 
 
-def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, str, str]]:
-    """(item, status, note) of each entry of the file; what is wrong with one goes to problems."""
-    wanted: list[tuple[int, str, str, str, str]] = []
+def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, str, str | None]]:
+    """(item, status, note) of each entry of the file, the note None where the entry has no
+    "note" (a file written by hand may list statuses alone); what is wrong with one goes to
+    problems."""
+    wanted: list[tuple[int, str, str, str, str | None]] = []
     for number, entry in enumerate(entries, start=1):
         where = f"Entry {number}"
         if not isinstance(entry, dict):
             problems.append(f"{where} is not an object.")
             continue
         career, item, status = entry.get("career"), entry.get("item"), entry.get("status")
-        note = entry.get("note", "")
+        note = entry.get("note")
         if not all(isinstance(value, str) and value for value in (career, item, status)):
             problems.append(f'{where} needs "career", "item" and "status" as text.')
             continue
@@ -235,9 +238,9 @@ def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, st
             )
         # No limit on a note's length here beyond the file's: an export holds notes joined at
         # sign-in, which can be longer than a written note, and must import back whole.
-        if not isinstance(note, str):
+        if "note" in entry and not isinstance(note, str):
             problems.append(f'{where} ({_shown(career)}/{_shown(item)}): "note" must be text.')
-        wanted.append((number, career, item, status, note if isinstance(note, str) else ""))
+        wanted.append((number, career, item, status, note if isinstance(note, str) else None))
 
     slugs = {item for _, _, item, _, _ in wanted}
     items = {}
@@ -268,7 +271,9 @@ def _resolve(entries: list, problems: list[str]) -> list[tuple[ChecklistItem, st
             rows[found.pk] = (
                 found,
                 Status.further(other_status, status),
-                merge_notes(other_note, note),
+                None
+                if other_note is None and note is None
+                else merge_notes(other_note or "", note or ""),
             )
         else:
             named[found.pk] = item

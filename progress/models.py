@@ -258,11 +258,13 @@ class ProgressQuerySet(OwnedQuerySet):
         """Characters in these records' notes, all together."""
         return self.aggregate(length=Sum(Length("note")))["length"] or 0
 
-    def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str]]) -> None:
-        """Set status and note of every (item, status, note), all or none."""
+    def import_rows(self, owner: Owner, rows: list[tuple[ChecklistItem, str, str | None]]) -> None:
+        """Set status and note of every (item, status, note), all or none; a note of None leaves
+        the saved one as it is."""
         with transaction.atomic():
             for item, status, note in rows:
-                self.save_for(owner, item, status=status, note=note)
+                kept = {} if note is None else {"note": note}
+                self.save_for(owner, item, status=status, **kept)
 
 
 class OwnedByVisitor(models.Model):

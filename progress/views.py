@@ -348,7 +348,7 @@ def import_progress(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         imported = form.cleaned_data["file"]
-        notes = {item: note for item, _, note in imported.rows}
+        notes = {item: note for item, _, note in imported.rows if note is not None}
         with transaction.atomic():
             refusal = notes_refusal(Owner.locked(request), notes)
             if not refusal:

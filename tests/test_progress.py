@@ -847,6 +847,7 @@ def test_importing_the_csv_export_says_to_import_the_json_one(user_client, skill
         # A long made-up name comes back cut, not whole.
         ({"item": "x" * 100_000}, f"no item “{'x' * 39}…” in a career “{{career}}”"),
         ({"note": 5}, "&quot;note&quot; must be text"),
+        ({"note": None}, "&quot;note&quot; must be text"),
         ({"note": "a\u0000b"}, "Entry 2: &quot;note&quot; may not contain a NUL character"),
         (
             {"item": "{item}\u0000"},
@@ -876,6 +877,21 @@ def test_an_import_with_one_bad_entry_imports_nothing(
     assert message.format(**slugs) in response.content.decode()
     assert len(response.content) < 50_000
     assert snapshot() == before
+
+
+def test_an_import_entry_without_a_note_sets_the_status_and_keeps_the_saved_note(
+    user_client, user, skill
+):
+    mark(user_client, skill, "learning")
+    user_client.post(note_url(skill), {"note": "three weeks of notes"})
+    data = valid_file(skill, status="done")
+    del data["progress"][0]["note"]
+
+    response = upload(user_client, json.dumps(data))
+
+    assert response["Location"] == reverse("progress:dashboard")
+    record = Progress.objects.get(user=user, item=skill)
+    assert (record.status, record.note) == ("done", "three weeks of notes")
 
 
 def test_an_import_keeps_a_note_longer_than_5000_characters_whole(user_client, user, skill):
