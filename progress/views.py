@@ -173,6 +173,9 @@ def item_page(request: HttpRequest, item_id: int) -> HttpResponse:
 def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(item_id)
     record = _with_record(request, item)
+    if item.retired and record is None:
+        # What a visitor saved on it stays theirs to edit; nothing new starts on it.
+        return _error(request, "This item is no longer on the roadmap.", HTTPStatus.NOT_FOUND)
     form = NoteForm(request.POST, saved_note=record.note if record else "")
     if form.is_valid():
         note = form.cleaned_data["note"]

@@ -170,6 +170,26 @@ def test_a_retired_item_cannot_get_a_new_status(user_client, skill):
     assert not Progress.objects.exists()
 
 
+def test_a_retired_item_takes_no_new_note_but_keeps_a_saved_one_editable(user_client, user, skill):
+    other = SkillFactory(career=skill.career)
+    user_client.post(note_url(skill), {"note": "mine"})
+    ChecklistItem.objects.filter(pk__in=[skill.pk, other.pk]).update(retired=True)
+
+    page = user_client.get(reverse("progress:item", args=[other.pk])).content.decode()
+    refused = user_client.post(note_url(other), {"note": "new"})
+    edited = user_client.post(note_url(skill), {"note": "mine, shortened"})
+
+    assert 'id="note-form"' not in page
+    assert "your note are kept" not in page
+    assert refused.status_code == HTTPStatus.NOT_FOUND
+    assert "no longer on the roadmap" in refused.content.decode()
+    assert not Progress.objects.filter(item=other).exists()
+    assert edited.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get(user=user, item=skill).note == "mine, shortened"
+    page = user_client.get(reverse("progress:item", args=[skill.pk])).content.decode()
+    assert "your note are kept" in page and 'id="note-form"' in page
+
+
 def test_status_changes_only_by_post(client, action):
     response = client.get(reverse("progress:status", args=[action.pk]))
 
