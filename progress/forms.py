@@ -32,8 +32,10 @@ class StatusForm(forms.Form):
         choices=Status.choices,
         error_messages={
             "required": "Choose a status.",
-            "invalid_choice": "“%(value)s” is not a status. Choose not started, learning, "
-            "done or skipped.",
+            # Not quoted back: the value comes from the form's buttons, or from someone
+            # sending anything at all (a megabyte, a NUL character).
+            "invalid_choice": "That is not a status. Choose not started, learning, done or "
+            "skipped.",
         },
     )
 

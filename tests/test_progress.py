@@ -135,14 +135,17 @@ def test_changing_a_status_again_updates_the_one_record(user_client, user, actio
     assert list(Progress.objects.filter(user=user).values_list("status", flat=True)) == ["done"]
 
 
+@pytest.mark.parametrize("sent", ["mastered", "a\x00b", "x" * 1_000_000])
 def test_an_unknown_status_is_refused_with_a_message_and_changes_nothing(
-    user_client, action, snapshot
+    user_client, action, snapshot, sent
 ):
     before = snapshot()
-    response = mark(user_client, action, "mastered")
+    response = mark(user_client, action, sent)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "is not a status" in response.content.decode()
+    assert "That is not a status." in response.content.decode()
+    assert sent not in response.content.decode()
+    assert len(response.content) < 50_000
     assert snapshot() == before
 
 
