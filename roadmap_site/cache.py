@@ -9,11 +9,17 @@ slower, on the database alone.
 django-redis's own IGNORE_EXCEPTIONS does the same for most calls (not `touch`), but it tries
 Redis again on every call, so a Redis that hangs costs every call its timeout; it logs every
 failure or none, and it cannot tell when Redis is back. Here a process that saw a failure leaves
-Redis alone for RETRY_SECONDS, logs one warning per outage, and when Redis answers again empties
-the site's keys there before using it: a write it skipped (a visitor's new progress version, a
-logout deleting a session) would otherwise leave Redis with stale data that pages and sessions
-would trust again. pybreaker would count the failures, but it holds one lock around every call,
-which would make a process's threads wait for each other on every use of the cache.
+Redis alone for RETRY_SECONDS and logs one warning per outage. pybreaker would count the
+failures, but it holds one lock around every call, which would make a process's threads wait for
+each other on every use of the cache.
+
+A write the process skips (a logout deleting a session, a visitor's new progress version) would
+leave Redis with stale data that other processes, which may still reach it or reach it again
+first, would trust. So a skipped write starts a new generation of the site's keys, kept in the
+database (CacheGeneration), and every process reads the generation from there at most once every
+GENERATION_SECONDS and puts it in its keys: within that time, none reads what Redis held before.
+When Redis answers again, the process that saw it go removes the keys of every generation (the
+current one's too, which only costs misses).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+from django.db import DatabaseError, transaction
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
@@ -30,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 # How long a process leaves Redis alone after a failure before trying it again.
 RETRY_SECONDS = 5
+# How long a process goes on using the generation of the keys it last read from the database.
+GENERATION_SECONDS = 1
+# What starts the site's keys in Redis, before the generation.
+KEY_PREFIX = "roadmap"
 # Failures django-redis lets through when IGNORE_EXCEPTIONS is off: the client's errors, and
 # the socket's own (a timeout, a reset connection).
 UNREACHABLE = (RedisError, OSError)
@@ -82,15 +93,48 @@ class SharedRedisCache(RedisCache):
         options = {**params.get("OPTIONS", {}), "IGNORE_EXCEPTIONS": False}
         super().__init__(server, {**params, "OPTIONS": options})
         self._outage = Outage.for_server(server)
+        # Django gives each thread its own cache object: each follows the generation itself.
+        self._generation_until = 0.0
 
-    def _call(self, operation, fallback, *args, **kwargs):
-        if self._outage.since is not None and not self._back():
-            return fallback
+    def _call(self, operation, fallback, args, kwargs, writes: bool = False):
+        if self._outage.since is None or self._back():
+            self._follow_generation()
+            try:
+                return operation(*args, **kwargs)
+            except UNREACHABLE as error:
+                self._failed(error)
+        if writes:
+            self._skipped_write()
+        return fallback
+
+    def _follow_generation(self) -> None:
+        from .models import CacheGeneration
+
+        now = time.monotonic()
+        if now < self._generation_until:
+            return
         try:
-            return operation(*args, **kwargs)
-        except UNREACHABLE as error:
-            self._failed(error)
-            return fallback
+            generation = CacheGeneration.current()
+        except DatabaseError:
+            return  # the one in use goes on until the database answers
+        self.key_prefix = f"{KEY_PREFIX}.{generation}"
+        self._generation_until = now + GENERATION_SECONDS
+
+    def _skipped_write(self) -> None:
+        # Once what the write belongs to is committed, and outside any transaction, so that the
+        # generation's row is locked no longer than its own update takes.
+        transaction.on_commit(self._new_generation)
+
+    def _new_generation(self) -> None:
+        from .models import CacheGeneration
+
+        try:
+            CacheGeneration.start_new()
+        except DatabaseError:
+            # Without the database no process serves what Redis holds: pages, sessions and
+            # progress all need it.
+            return
+        self._generation_until = 0.0
 
     def _failed(self, error: Exception) -> None:
         outage = self._outage
@@ -109,9 +153,8 @@ class SharedRedisCache(RedisCache):
                 )
 
     def _back(self) -> bool:
-        """Whether Redis can be used again: once it answers, and before anything is read from
-        it, the site's keys there are removed. Threads that come while one tries wait for it, so
-        that none skips a write after the keys are removed."""
+        """Whether Redis can be used again: once it answers, after the site's keys there are
+        removed. Threads that come while one tries wait for it."""
         outage = self._outage
         if outage.waiting:
             return False
@@ -121,8 +164,8 @@ class SharedRedisCache(RedisCache):
             if outage.waiting:
                 return False  # another thread tried, and it is still out
             try:
-                # Straight to django-redis: this must not pass through _call again.
-                removed = RedisCache.delete_pattern(self, "*", itersize=1000)
+                # Straight to Redis: this must not pass through _call again.
+                removed = self._remove_every_generation()
             except UNREACHABLE:
                 outage.retry_at = time.monotonic() + RETRY_SECONDS
                 return False
@@ -130,49 +173,55 @@ class SharedRedisCache(RedisCache):
             outage.since = None
         logger.warning(
             "The shared cache (Redis at %s) answers again after %.0f seconds. This process "
-            "removed the site's keys there (%d) before using it, since a write it skipped "
-            "while Redis was out could have left one stale.",
+            "removed the site's keys there (%d): those of earlier generations are used no more.",
             _where(self._server),
             lasted,
             removed,
         )
         return True
 
+    def _remove_every_generation(self) -> int:
+        client = self.client.get_client(write=True)
+        with client.pipeline(transaction=False) as pipe:
+            for key in client.scan_iter(match=f"{KEY_PREFIX}.*", count=1000):
+                pipe.delete(key)
+            return sum(pipe.execute())
+
     # Django's cache API; while Redis is out each answers as it would for a missing key, and
     # incr/decr answer None, which tells a caller such as django-ratelimit the count is unknown.
 
     def get(self, key, default=None, version=None, client=None):
-        return self._call(super().get, default, key, default, version, client)
+        return self._call(super().get, default, (key, default, version, client), {})
 
     def get_many(self, *args, **kwargs):
-        return self._call(super().get_many, {}, *args, **kwargs)
+        return self._call(super().get_many, {}, args, kwargs)
 
     def has_key(self, *args, **kwargs):
-        return self._call(super().has_key, False, *args, **kwargs)
+        return self._call(super().has_key, False, args, kwargs)
 
     def set(self, *args, **kwargs):
-        return self._call(super().set, False, *args, **kwargs)
+        return self._call(super().set, False, args, kwargs, writes=True)
 
     def add(self, *args, **kwargs):
-        return self._call(super().add, False, *args, **kwargs)
+        return self._call(super().add, False, args, kwargs)
 
     def set_many(self, data, *args, **kwargs):
-        return self._call(super().set_many, list(data), data, *args, **kwargs)
+        return self._call(super().set_many, list(data), (data, *args), kwargs, writes=True)
 
     def touch(self, *args, **kwargs):
-        return self._call(super().touch, False, *args, **kwargs)
+        return self._call(super().touch, False, args, kwargs)
 
     def delete(self, *args, **kwargs):
-        return self._call(super().delete, False, *args, **kwargs)
+        return self._call(super().delete, False, args, kwargs, writes=True)
 
     def delete_many(self, *args, **kwargs):
-        return self._call(super().delete_many, None, *args, **kwargs)
+        return self._call(super().delete_many, None, args, kwargs, writes=True)
 
     def incr(self, *args, **kwargs):
-        return self._call(super().incr, None, *args, **kwargs)
+        return self._call(super().incr, None, args, kwargs)
 
     def decr(self, *args, **kwargs):
-        return self._call(super().decr, None, *args, **kwargs)
+        return self._call(super().decr, None, args, kwargs)
 
     def clear(self):
-        return self._call(super().clear, None)
+        return self._call(super().clear, None, (), {}, writes=True)

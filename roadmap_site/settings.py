@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "careers",
     "progress",
     "accounts",
+    # The shared cache's generation (roadmap_site.cache).
+    "roadmap_site",
 ]
 
 MIDDLEWARE = [

@@ -245,6 +245,7 @@ def test_an_outage_is_logged_once_per_process(redis_out, item, caplog):
     assert "cannot be reached" in warnings[0].getMessage()
 
 
+@pytest.mark.django_db
 def test_a_redis_that_hangs_costs_one_timeout_and_is_then_left_alone(use_redis):
     # A listening socket nobody accepts from: connections are made, questions never answered.
     with socket.create_server(("127.0.0.1", 0)) as hung:
@@ -319,6 +320,39 @@ def test_signing_out_while_redis_is_out_still_holds_when_it_returns(redis_proxy,
     back(redis_proxy)
 
     response = copy.get(reverse("accounts:account"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_out_another_process_could_not_tell_redis_holds_in_every_process(
+    use_redis, user, monkeypatch
+):
+    # Two processes, each with its own way to Redis: only the first loses it, as when one
+    # machine of several is cut off, or when the other sends nothing to Redis while it is out.
+    monkeypatch.setattr(shared_cache, "GENERATION_SECONDS", 0.2)
+    first, second = TcpProxy(REDIS), TcpProxy(REDIS)
+    first.open()
+    second.open()
+    browser = Client()
+    copy = Client()
+    use_redis(redis_url(first.port))
+    browser.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
+    session = browser.cookies[django_settings.SESSION_COOKIE_NAME].value
+    copy.cookies[django_settings.SESSION_COOKIE_NAME] = session
+    use_redis(redis_url(second.port))
+    assert copy.get(reverse("accounts:account")).status_code == HTTPStatus.OK
+
+    use_redis(redis_url(first.port))
+    first.close()
+    assert browser.post(reverse("accounts:logout")).status_code == HTTPStatus.FOUND
+    use_redis(redis_url(second.port))
+    time.sleep(shared_cache.GENERATION_SECONDS + 0.1)
+
+    try:
+        response = copy.get(reverse("accounts:account"))
+    finally:
+        second.close()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("accounts:login"))
 
