@@ -101,6 +101,21 @@ def service_unavailable() -> HttpResponse:
     return response
 
 
+class HeadMiddleware:
+    """Answers HEAD with what GET would send but its body. Django leaves dropping the body to the
+    server; gunicorn drops it too, but logs a warning for every such answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            # Its Content-Length stays: the length GET's body would have.
+            response.content = b""
+        return response
+
+
 class MethodNotAllowedPageMiddleware:
     """Puts the site's page into a 405, which Django answers empty (require_POST, a class-based
     view's unknown method): someone who opens the address of a form, /accounts/logout/ say,

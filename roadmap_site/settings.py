@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Around everything, /healthz included.
+    "roadmap_site.middleware.HeadMiddleware",
     "roadmap_site.health.HealthCheckMiddleware",
     "roadmap_site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",

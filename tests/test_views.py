@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 import yaml
+from django.core.handlers.wsgi import WSGIHandler
 from django.template import loader
 from django.test import Client, RequestFactory
 from django.urls import get_resolver
@@ -558,6 +559,28 @@ def test_every_page_answers_head_as_it_answers_get(client, site, page):
 
     assert head.status_code == got.status_code == HTTPStatus.OK
     assert head["Content-Type"] == got["Content-Type"]
+
+
+def sent_by_the_site(request) -> tuple[dict[str, str], bytes]:
+    """The headers and body the WSGI application itself hands the server (Django's test client
+    drops a HEAD answer's body on its own, as runserver does)."""
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(headers)
+
+    return started, b"".join(WSGIHandler()(request.environ, start_response))
+
+
+def test_head_answers_carry_no_body_but_the_length_get_would_send(career):
+    # A body would make gunicorn log a warning for every HEAD request (monitors send many).
+    url = f"/{career.slug}/"
+    got_headers, got_body = sent_by_the_site(RequestFactory().get(url))
+
+    headers, body = sent_by_the_site(RequestFactory().head(url))
+
+    assert got_body and body == b""
+    assert headers["Content-Length"] == got_headers["Content-Length"] == str(len(got_body))
 
 
 def test_pages_refuse_other_methods(client, career):
