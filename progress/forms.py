@@ -18,6 +18,8 @@ EXPORT_FORMAT = "roadmap-progress"
 EXPORT_VERSION = 1
 # The columns of the CSV export, which is for spreadsheets: it cannot be imported.
 CSV_FIELDS = ["career", "item", "title", "status", "note", "updated", "retired"]
+# A line break as a form sends it (CR LF), or as an old Mac wrote it (CR).
+LINE_BREAK = re.compile(r"\r\n?")
 # What no text field of the database can hold: PostgreSQL refuses NUL in text, and a lone
 # surrogate (which JSON can escape as \ud800 but no text holds) cannot even be written as UTF-8,
 # so an error message names the field, never quoting it.
@@ -52,6 +54,14 @@ class EveryFieldSent(forms.Form):
         return super().clean()
 
 
+class NoteField(forms.CharField):
+    """Text in which a line break is one character, as the browser's box counts it (its
+    maxlength): a form sends each one as two, CR LF."""
+
+    def to_python(self, value):
+        return LINE_BREAK.sub("\n", super().to_python(value))
+
+
 class NoteForm(EveryFieldSent):
     """A note of at most NOTE_MAX_LENGTH characters, or, where signing in joined two notes into
     a longer one, of at most the saved note's length: it can be shortened, never lengthened."""
@@ -67,7 +77,7 @@ class NoteForm(EveryFieldSent):
             else "A note can be at most %(limit_value)s characters long; this one has "
             "%(show_value)s. Nothing was saved."
         )
-        self.fields["note"] = forms.CharField(
+        self.fields["note"] = NoteField(
             required=False,
             strip=False,
             max_length=max(NOTE_MAX_LENGTH, len(saved_note)),

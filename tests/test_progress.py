@@ -388,6 +388,20 @@ def test_a_note_of_5000_characters_is_accepted(user_client, user, skill):
     assert len(Progress.objects.get(user=user, item=skill).note) == 5000
 
 
+def test_a_note_that_fits_the_box_fits_the_limit_though_forms_send_line_breaks_as_two(
+    user_client, user, skill
+):
+    # The box counts a line break as one character; the browser sends it as CR LF.
+    lines = ["x" * 499] * 10
+    sent = "\r\n".join(lines)
+    assert len("\n".join(lines)) <= 5000 < len(sent)
+
+    response = user_client.post(note_url(skill), {"note": sent})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get(user=user, item=skill).note == "\n".join(lines)
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 def test_an_oversized_note_is_refused_with_a_message_and_nothing_is_saved(
     user_client, user, skill, htmx
