@@ -742,6 +742,18 @@ def test_a_target_date_goes_out_with_the_export_and_comes_back_with_the_import(
     assert "Imported 1 item and 1 target date." in page
 
 
+def test_on_the_target_date_itself_the_pages_say_it_is_today_not_that_it_has_passed(
+    user_client, user, career
+):
+    Goal.objects.create(user=user, career=career, target_date=timezone.localdate())
+
+    page = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
+    dashboard = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    assert "That is today." in page and "That is today;" in dashboard
+    assert "passed" not in page + dashboard
+
+
 def test_a_target_date_passed_since_the_export_comes_back_as_it_was(user_client, user, skill):
     data = valid_file(skill) | {
         "goals": [{"career": skill.career.slug, "target_date": "2020-01-01"}]
