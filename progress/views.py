@@ -114,20 +114,29 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     Progress.objects.save_for(owner, item, status=form.cleaned_data["status"])
     if not request.htmx:
         return redirect(_back_to(request, item))
-    roadmap = Roadmap.read(item.career.slug, ("steps", "checklist"))
     # Sent from the overview, which has the map, whose parts change too: from its checklist, or
     # from the map's panel; and the panel may be open on the item changed in the checklist.
     on_map = request.headers.get("Roadmap-Page") == "overview"
     from_panel = on_map and (request.htmx.trigger or "").startswith(PANEL_PREFIX)
-    panel_on_item = _sent_from(request) == reverse("progress:item", args=[item.pk])
+    sent_from = _sent_from(request)
+    on_item = sent_from == reverse("progress:item", args=[item.pk])
+    # The visitor's progress page on the career shows the counts, what comes next and the pace.
+    on_progress_page = sent_from == reverse("progress:career", args=[item.career.slug])
+    if on_progress_page:
+        progress = CareerProgress.read(item.career.slug, owner, timezone.localdate())
+    else:
+        roadmap = Roadmap.read(item.career.slug, ("steps", "checklist"))
+        progress = Overlay.of(roadmap, *owner.marks(item.career))
     context = {
-        "progress": Overlay.of(roadmap, *owner.marks(item.career)),
+        "progress": progress,
         "item": item,
-        "stage": next((s for s in roadmap.stages if item in s.items), None),
+        "stage": next((s for s in progress.roadmap.stages if item in s.items), None),
         "next": next_page(request),
         "on_map": on_map,
+        "on_item_page": on_item and not on_map,
+        "on_progress_page": on_progress_page,
         "from_panel": from_panel,
-        "to_panel": on_map and not from_panel and panel_on_item,
+        "to_panel": on_map and not from_panel and on_item,
     }
     return render(request, "progress/status_saved.html", context)
 

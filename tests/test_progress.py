@@ -119,6 +119,47 @@ def test_status_change_with_htmx_answers_the_control_and_the_summaries_out_of_ba
     assert response["Vary"].count("HX-Request") == 1
 
 
+def test_a_change_on_the_progress_page_sends_its_counts_next_item_and_pace_again(
+    user_client, user, career, roadmap
+):
+    Goal.objects.create(user=user, career=career, target_date=date(2099, 1, 1))
+    page = reverse("progress:career", args=[career.slug])
+    first = roadmap[0]
+
+    response = user_client.post(
+        reverse("progress:status", args=[first.pk]),
+        {"status": "done"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
+    )
+
+    html = response.content.decode()
+    summary = html[html.index('id="career-summary" hx-swap-oob="true"') :]
+    assert "Done: <strong>1</strong>" in summary
+    assert f'<a href="{roadmap[1].get_absolute_url()}">{roadmap[1].title}</a>' in summary
+    assert 'id="career-pace" hx-swap-oob="true"' in html
+    assert f"{len(roadmap) - 1} unfinished items" in html
+    # Each part once: the page's overall bar is inside its summary.
+    assert html.count('id="overall-progress"') == 1
+    # The parts sent are the page's own.
+    shown = user_client.get(page).content.decode()
+    assert 'id="career-summary"' in shown and 'id="career-pace"' in shown
+
+
+def test_a_change_on_the_items_own_page_sends_no_parts_that_page_lacks(client, action):
+    page = reverse("progress:item", args=[action.pk])
+
+    response = client.post(
+        reverse("progress:status", args=[action.pk]),
+        {"status": "done"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
+    )
+
+    assert f'id="status-{action.slug}-done" name="status" value="done" checked>' in (
+        response.content.decode()
+    )
+    assert "hx-swap-oob" not in response.content.decode()
+
+
 def test_a_skill_change_over_htmx_updates_the_learning_stages_counter_and_the_bar(client, skill):
     response = mark(client, skill, "skipped", htmx=True)
 

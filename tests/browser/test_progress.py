@@ -51,6 +51,42 @@ def test_marking_an_item_with_javascript_updates_every_summary_in_place(site, pa
     assert Progress.objects.get(item=item).status == "done"
 
 
+def test_marking_the_next_item_on_the_progress_page_updates_its_counts_and_next_item(site, page):
+    first, second = Roadmap.read("backend-developer", ("steps", "checklist")).checklist[:2]
+    page.goto(f"{site}{first.section.step.get_absolute_url()}")
+    page.locator(f"#item-{first.slug} input[value=learning]").check()
+    page.wait_for_load_state("networkidle")
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(f"{site}/dashboard/backend-developer/")
+    summary = page.locator("#career-summary")
+    expect(summary).to_contain_text("Learning: 1")
+
+    page.locator(f"#item-{first.slug} input[value=done]").check()
+
+    expect(summary).to_contain_text("Done: 1")
+    expect(summary).to_contain_text("Learning: 0")
+    expect(summary.get_by_role("link", name=second.title)).to_be_visible()
+    expect(page.locator("#overall-progress")).to_contain_text("1 of ")
+    # Focus stays on the control just used.
+    assert page.evaluate("document.activeElement.id") == f"status-{first.slug}-done"
+    assert errors == []
+
+
+def test_marking_an_item_on_its_own_page_answers_without_errors(site, page):
+    item = first_step_item()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(f"{site}/progress/items/{item.pk}/")
+
+    page.locator(f"#status-{item.slug} input[value=done]").check()
+
+    expect(page.locator(f"#status-{item.slug}-done")).to_be_checked()
+    page.wait_for_load_state("networkidle")
+    assert Progress.objects.get(item=item).status == "done"
+    assert errors == []
+
+
 def test_marking_a_skill_on_the_overview_with_javascript_updates_the_overall_bar(site, page):
     page.goto(f"{site}/backend-developer/")
     page.evaluate("window.notReloaded = true")
