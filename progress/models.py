@@ -206,22 +206,27 @@ class ProgressQuerySet(OwnedQuerySet):
         with transaction.atomic():
             account = {p.item_id: p for p in self.select_for_update().filter(user=user)}
             session = self.filter(user__isnull=True, session_key=session_key)
+            merged = []
             for theirs in session.select_for_update().filter(item__in=list(account)):
                 mine = account[theirs.item_id]
                 mine.status = Status.further(mine.status, theirs.status)
                 mine.note = merge_notes(mine.note, theirs.note)
                 mine.save(update_fields=["status", "note", "updated_at"])
                 theirs.delete()
+                merged.append(mine)
             # An update keeps the session's own "updated" dates on the records it moves.
             session.update(user=user, session_key="")
             StatusChange.objects.filter(user__isnull=True, session_key=session_key).update(
                 user=user, session_key=""
             )
+            for mine in merged:
+                end_history_at(mine)
 
     def merge_item_into(self, merged: ChecklistItem, into: ChecklistItem) -> None:
         """Move every owner's record and history on `merged` to `into`, by the merge rule where
         an owner has both: the further-along status wins, both notes are kept."""
         with transaction.atomic():
+            kept = []
             for theirs in self.select_for_update().filter(item=merged):
                 mine = self.select_for_update().filter(
                     item=into, user_id=theirs.user_id, session_key=theirs.session_key
@@ -235,7 +240,10 @@ class ProgressQuerySet(OwnedQuerySet):
                 mine.note = merge_notes(mine.note, theirs.note)
                 mine.save(update_fields=["status", "note"])
                 theirs.delete()
+                kept.append(mine)
             StatusChange.objects.filter(item=merged).update(item=into)
+            for mine in kept:
+                end_history_at(mine)
 
     def clear(self) -> int:
         """Delete these records, noting in their owners' history each status that goes back to
@@ -330,6 +338,18 @@ class Progress(OwnedByVisitor):
     def __str__(self) -> str:
         owner = self.user or f"session {self.session_key[:8]}…"
         return f"{owner}: {self.item} ({self.get_status_display()})"
+
+
+def end_history_at(record: "Progress") -> None:
+    """Where a merge left a record's status other than its owner's last change of it says (a
+    visitor's later changes gave way to the account's further status), the merge is a change of
+    its own: the history, and the chart drawn from it, ends where the status is."""
+    owner = {"user_id": record.user_id, "session_key": record.session_key}
+    last = StatusChange.objects.filter(item_id=record.item_id, **owner).last()
+    if last is not None and last.after != record.status:
+        StatusChange.objects.create(
+            item_id=record.item_id, before=last.after, after=record.status, **owner
+        )
 
 
 class StatusChange(OwnedByVisitor):

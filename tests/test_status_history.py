@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from careers.models import ChecklistItem
+from progress.chart import weekly_done
 from progress.models import SESSION_OWNER, Progress, ShareLink, StatusChange
 from tests.conftest import PASSWORD
 
@@ -113,6 +115,23 @@ def test_signing_in_moves_the_history_into_the_account_without_duplicates(client
             (second.slug, "not-started", "learning"),
         ]
     )
+
+
+def test_after_signing_in_the_history_ends_at_the_status_the_merge_kept(client, user, items):
+    first = items[0]
+    account = Client()
+    account.force_login(user)
+    mark(account, first, "done")
+    # Later, in a browser not signed in, the visitor goes back on the same item.
+    mark(client, first, "learning")
+    mark(client, first, "skipped")
+
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+
+    assert Progress.objects.get(user=user, item=first).status == "done"
+    assert history(user=user)[-1] == (first.slug, "skipped", "done")
+    changes = StatusChange.objects.filter(user=user).values_list("changed_at", "item_id", "after")
+    assert weekly_done(changes, timezone.localdate())[-1].done == 1
 
 
 def test_deleting_the_account_deletes_its_history(user, items):
