@@ -28,9 +28,14 @@
     }
     var id = decodeURIComponent(window.location.hash.slice(1));
     var anchored = id && document.getElementById(id);
-    if (anchored && target.contains(anchored) && anchored.tagName !== "DETAILS") {
-      anchored.setAttribute("tabindex", "-1");
-      anchored.focus({ preventScroll: true });
+    if (anchored && target.contains(anchored)) {
+      openTarget();
+      // A question's address names its <details>: focus goes to its summary, which takes it.
+      var summary = anchored.tagName === "DETAILS" && anchored.querySelector("summary");
+      if (!summary) {
+        anchored.setAttribute("tabindex", "-1");
+      }
+      (summary || anchored).focus({ preventScroll: true });
       // After htmx's own scroll to the top of the new page, which comes once this event is done.
       window.setTimeout(function () {
         anchored.scrollIntoView({ block: "start" });

@@ -176,6 +176,22 @@ def test_a_link_to_one_question_opens_it(site, page):
     expect(page.locator("#is-a-degree-required-upgrad")).to_have_attribute("open", "")
 
 
+def test_a_question_found_by_search_opens_in_view_with_focus_on_it(site, page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(site + "/search/?q=degree")
+    page.evaluate("window.loadedOnce = true")
+
+    page.locator("#search-results a[href*='/faqs/#']").first.click()
+
+    expect(page).to_have_url(re.compile(r"/faqs/#"))
+    question = page.locator("details.faq[open]")
+    expect(question).to_have_count(1)
+    expect(question).to_be_in_viewport()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    assert page.evaluate("document.activeElement.closest('details').open") is True
+    assert page.evaluate("window.loadedOnce") is True
+
+
 def test_search_as_you_type_shows_marked_results_and_updates_the_address(site, page):
     page.goto(site + "/search/")
     page.evaluate("window.loadedOnce = true")
