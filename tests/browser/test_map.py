@@ -355,6 +355,25 @@ def test_back_to_an_items_page_opened_from_its_note_link_shows_the_page_not_the_
     expect(page.locator("#map-panel")).to_have_count(0)
 
 
+def test_one_back_after_the_panels_note_link_returns_to_the_overview(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    page.locator(f"#map-item-{SKILL}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    page.locator("#map-panel .note-link").click()
+    expect(page.locator("h1")).to_have_text(item.title)
+    expect(page.locator("#map-panel")).to_have_count(0)
+
+    page.go_back()
+
+    page.wait_for_url(site + CAREER)
+    expect(page.locator("h1")).to_have_text(re.compile("Backend Developer"))
+    expect(page.locator("#map-panel")).to_be_hidden()
+    page.go_forward()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    expect(page.locator("h1")).to_have_text(item.title)
+
+
 def test_the_panel_holds_one_history_entry_and_closing_it_returns_to_the_overview_as_it_is(
     site, page
 ):
