@@ -233,6 +233,24 @@ def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     assert Progress.objects.get(item=item).note == "Python first"
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_refused_note_is_announced_and_its_box_takes_focus(site, browser, javascript, settings):
+    settings.NOTES_TOTAL_LIMITS = {**settings.NOTES_TOTAL_LIMITS, "session": 10}
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/progress/items/{item.pk}/")
+
+    page.fill("#id_note", "Longer than ten characters")
+    page.click("#note-form button")
+
+    expect(page.locator("#note-errors")).to_contain_text("Nothing was saved.")
+    expect(page.locator("#note-errors")).to_have_attribute("role", "alert")
+    expect(page.locator("#id_note")).to_be_focused()
+    assert not Progress.objects.exists()
+    context.close()
+
+
 def test_what_a_visitor_marked_joins_the_account_they_sign_up_for(site, page):
     page.goto(f"{site}/backend-developer/")
     with page.expect_response(lambda response: "/status/" in response.url):
