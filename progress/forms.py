@@ -1,3 +1,4 @@
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -62,12 +63,25 @@ class NoteField(forms.CharField):
         return LINE_BREAK.sub("\n", super().to_python(value))
 
 
+def fingerprint(note: str) -> str:
+    """What a note form carries of the note it was opened with (its "opened" input)."""
+    return hashlib.sha256(note.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 class NoteForm(EveryFieldSent):
     """A note of at most NOTE_MAX_LENGTH characters, or, where signing in joined two notes into
-    a longer one, of at most the saved note's length: it can be shortened, never lengthened."""
+    a longer one, of at most the saved note's length: it can be shortened, never lengthened.
+
+    The form carries the fingerprint of the note it was opened with. A note saved meanwhile from
+    another tab or device is not overwritten unseen: the form comes back with the visitor's text
+    and the note as it is now saved, and sent again, its text replaces that one. A request
+    without the fingerprint is not checked."""
 
     def __init__(self, *args, saved_note: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.saved_note = saved_note
+        self.opened = fingerprint(saved_note)
+        self.changed_elsewhere = False
         self.joined = len(saved_note) > NOTE_MAX_LENGTH
         too_long = (
             f"This note is longer than {NOTE_MAX_LENGTH:,} characters because two notes were "
@@ -84,6 +98,20 @@ class NoteForm(EveryFieldSent):
             widget=forms.Textarea(attrs={"rows": 6}),
             error_messages={"max_length": too_long},
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = self.data.get("opened")
+        note = cleaned.get("note")
+        if opened not in (None, self.opened) and note not in (None, self.saved_note):
+            self.changed_elsewhere = True
+            self.add_error(
+                "note",
+                "This note was changed in another tab or on another device after you opened it; "
+                "it now reads as shown below. Nothing was saved: your text is still in the box. "
+                "Save again to replace the note with it.",
+            )
+        return cleaned
 
 
 class GoalForm(EveryFieldSent):

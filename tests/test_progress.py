@@ -471,6 +471,41 @@ def test_a_note_request_without_the_note_field_is_refused_and_keeps_the_note(
     assert Progress.objects.get(user=user, item=skill).note == "kept"
 
 
+def opened_with(page: str) -> str:
+    """The fingerprint a note form carries of the note it was opened with."""
+    return re.search(r'name="opened" value="([0-9a-f]+)"', page).group(1)
+
+
+def test_a_note_saved_in_another_tab_since_the_form_opened_is_not_overwritten_unseen(
+    user_client, user, skill
+):
+    page = user_client.get(reverse("progress:item", args=[skill.pk])).content.decode()
+    first_tab, second_tab = opened_with(page), opened_with(page)
+    user_client.post(note_url(skill), {"note": "Long version\nfrom tab B", "opened": second_tab})
+
+    refused = user_client.post(note_url(skill), {"note": "tab A's edit", "opened": first_tab})
+
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    html = refused.content.decode()
+    assert "changed in another tab or on another device" in html
+    assert "Long version<br>from tab B" in html  # the note as it is saved now
+    assert "tab A&#x27;s edit</textarea>" in html  # the text sent, kept in the box
+    assert Progress.objects.get(user=user, item=skill).note == "Long version\nfrom tab B"
+    # Sent again from the form as it came back, the text replaces the note knowingly.
+    again = user_client.post(note_url(skill), {"note": "tab A's edit", "opened": opened_with(html)})
+    assert again.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get(user=user, item=skill).note == "tab A's edit"
+
+
+def test_saving_the_note_as_it_already_is_from_an_old_form_is_no_conflict(user_client, skill):
+    page = user_client.get(reverse("progress:item", args=[skill.pk])).content.decode()
+    user_client.post(note_url(skill), {"note": "same", "opened": opened_with(page)})
+
+    response = user_client.post(note_url(skill), {"note": "same", "opened": opened_with(page)})
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
 def test_nobody_else_sees_my_note(user_client, other_client, client, skill):
     user_client.post(note_url(skill), {"note": "my secret plan"})
 
