@@ -32,7 +32,6 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.middleware.gzip import re_accepts_gzip
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -105,6 +104,17 @@ def page_key(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether a client takes gzip: named with a weight above 0 (q=0 refuses it), or not named
+    and taken by "*"."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        coding, _, parameters = part.partition(";")
+        weight = re.fullmatch(r"\s*q=([01](?:\.\d{0,3})?)\s*", parameters)
+        weights.setdefault(coding.strip(), float(weight.group(1)) if weight else 1.0)
+    return weights.get("gzip", weights.get("*", 0)) > 0
+
+
 @dataclass(frozen=True)
 class StoredPage:
     """A page as stored: everything before its end compressed once, and its end, where the
@@ -172,7 +182,7 @@ def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResp
             if key and response.status_code == HTTPStatus.OK:
                 pages.set(key, page)
         token = get_token(request)
-        if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        if accepts_gzip(request.headers.get("Accept-Encoding", "")):
             response.content = page.gzipped(token)
             response["Content-Encoding"] = "gzip"
         else:

@@ -54,6 +54,9 @@ def test_first_time_visitors_share_one_stored_page_each_with_their_own_token(ove
         # Without gzip a page is compressed as it is sent, as any other answer.
         ("br", "br", brotli.decompress),
         ("zstd", "zstd", zstd.decompress),
+        ("gzip;q=0, br", "br", brotli.decompress),
+        ("GZIP; q=0.5, identity", "gzip", gzip.decompress),
+        ("*", "gzip", gzip.decompress),
     ],
 )
 def test_a_stored_page_goes_out_compressed_with_each_visitors_own_token(
@@ -72,6 +75,17 @@ def test_a_stored_page_goes_out_compressed_with_each_visitors_own_token(
     assert len(answer.content) < len(html) / 4
     plain = second.get(overview).content.decode()
     assert html.replace(page_token(html), "") == plain.replace(page_token(plain), "")
+
+
+@pytest.mark.parametrize("accepted", ["gzip;q=0, identity", "gzip;q=0.000", "*;q=0", ""])
+def test_a_stored_page_goes_out_plain_to_a_client_that_refuses_gzip(overview, accepted):
+    Client().get(overview)  # stores the page
+    visitor = Client()
+
+    answer = visitor.get(overview, HTTP_ACCEPT_ENCODING=accepted)
+
+    assert "Content-Encoding" not in answer
+    assert "</h1>" in answer.content.decode()
 
 
 class PostForms(HTMLParser):
