@@ -23,6 +23,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ClientFaultFilter(logging.Filter):
+    """Django's security loggers report what a client sent (a Host the site does not serve, too
+    many fields, too large a body) as an ERROR with its traceback, so anybody could fill the log
+    with errors. Each is a warning about one request, without the traceback of Django's own
+    code; the request's line says the same answer (400)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security.") and record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def log_format(chosen: str, debug: bool) -> str:
     """LOG_FORMAT's value, or by default plain text for development and JSON in production."""
     chosen = chosen.strip().lower() or ("plain" if debug else "json")
@@ -35,7 +48,10 @@ def logging_config(log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": RequestIdFilter}},
+        "filters": {
+            "request_id": {"()": RequestIdFilter},
+            "client_faults": {"()": ClientFaultFilter},
+        },
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
@@ -50,7 +66,7 @@ def logging_config(log_format: str, level: str) -> dict:
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stdout",
                 "formatter": log_format,
-                "filters": ["request_id"],
+                "filters": ["request_id", "client_faults"],
             }
         },
         "root": {"handlers": ["console"], "level": level},

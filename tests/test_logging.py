@@ -78,6 +78,30 @@ def test_an_error_with_its_traceback_is_one_json_line(json_lines):
     assert line["request_id"] is None
 
 
+@pytest.mark.parametrize(
+    ("path", "request_kwargs", "logger"),
+    [
+        ("/", {"HTTP_HOST": "evil.example"}, "django.security.DisallowedHost"),
+        (
+            "/search/",
+            {"QUERY_STRING": "&".join(f"a{n}=1" for n in range(1100))},
+            "django.security.TooManyFieldsSent",
+        ),
+    ],
+)
+def test_what_a_client_sent_wrong_is_a_warning_without_a_traceback(
+    json_lines, path, request_kwargs, logger
+):
+    response = Client().get(path, **request_kwargs)
+
+    assert response.status_code == 400
+    lines = [line for line in json_lines() if line["logger"] == logger]
+    assert len(lines) == 1
+    assert lines[0]["level"] == "WARNING"
+    assert "exc_info" not in lines[0]
+    assert not any(line["level"] in ("ERROR", "CRITICAL") for line in json_lines())
+
+
 def test_each_request_gets_its_own_id():
     client = Client()
     ids = {client.get("/sources/")["X-Request-ID"] for _ in range(3)}
