@@ -204,7 +204,8 @@ def test_an_item_opened_in_the_panel_is_its_details_with_a_control_of_its_own(
         in html
     )
     assert 'class="map-panel-close"' in html
-    assert f'href="{reverse("progress:item", args=[skill.pk])}">Add a note' in html
+    assert f'href="{reverse("progress:item", args=[skill.pk])}" hx-push-url="false"' in html
+    assert ">Add a note<" in html
     # The overview's checklist has this skill's control too: the panel's ids differ from it.
     assert set(ids(html)) & set(ids(overview)) == set()
     assert "HX-Target" in response["Vary"]
