@@ -16,14 +16,16 @@ each other on every use of the cache.
 A write the process skips (a logout deleting a session, a visitor's new progress version) would
 leave Redis with stale data that other processes, which may still reach it or reach it again
 first, would trust. So a skipped write starts a new generation of the site's keys, kept in the
-database (CacheGeneration), and every process reads the generation from there at most once every
-GENERATION_SECONDS and puts it in its keys: within that time, none reads what Redis held before.
+database (CacheGeneration), and each thread of every process reads the generation from there at
+most once every GENERATION_SECONDS and puts it in its keys: within that time, none that can read
+the database reads what Redis held before (one that cannot goes on with the last it read).
 When Redis answers again, the process that saw it go removes the keys of every generation (the
 current one's too, which only costs misses).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -93,12 +95,13 @@ class SharedRedisCache(RedisCache):
         options = {**params.get("OPTIONS", {}), "IGNORE_EXCEPTIONS": False}
         super().__init__(server, {**params, "OPTIONS": options})
         self._outage = Outage.for_server(server)
-        # Django gives each thread its own cache object: each follows the generation itself.
+        # Django gives each thread its own cache object: each follows the generation itself, and
+        # uses nothing in Redis before it has read one.
+        self._generation: str | None = None
         self._generation_until = 0.0
 
     def _call(self, operation, fallback, args, kwargs, writes: bool = False):
-        if self._outage.since is None or self._back():
-            self._follow_generation()
+        if (self._outage.since is None or self._back()) and self._follow_generation():
             try:
                 return operation(*args, **kwargs)
             except UNREACHABLE as error:
@@ -107,23 +110,31 @@ class SharedRedisCache(RedisCache):
             self._skipped_write()
         return fallback
 
-    def _follow_generation(self) -> None:
+    def _follow_generation(self) -> bool:
+        """Whether the generation of the keys is known; it is read again at most once every
+        GENERATION_SECONDS, a failed read too (a database that hangs costs one call its timeout),
+        and while the database does not answer, the one last read goes on."""
         from .models import CacheGeneration
 
         now = time.monotonic()
-        if now < self._generation_until:
-            return
-        try:
-            generation = CacheGeneration.current()
-        except DatabaseError:
-            return  # the one in use goes on until the database answers
-        self.key_prefix = f"{KEY_PREFIX}.{generation}"
-        self._generation_until = now + GENERATION_SECONDS
+        if now >= self._generation_until:
+            self._generation_until = now + GENERATION_SECONDS
+            try:
+                # In a savepoint of its own: a failed read leaves the caller's transaction usable.
+                with transaction.atomic():
+                    self._generation = CacheGeneration.current()
+            except DatabaseError:
+                pass
+            else:
+                self.key_prefix = f"{KEY_PREFIX}.{self._generation}"
+        return self._generation is not None
 
     def _skipped_write(self) -> None:
         # Once what the write belongs to is committed, and outside any transaction, so that the
         # generation's row is locked no longer than its own update takes.
-        transaction.on_commit(self._new_generation)
+        # With the database out too, nothing is committed: there is no change to keep from others.
+        with contextlib.suppress(DatabaseError):
+            transaction.on_commit(self._new_generation)
 
     def _new_generation(self) -> None:
         from .models import CacheGeneration
@@ -131,9 +142,7 @@ class SharedRedisCache(RedisCache):
         try:
             CacheGeneration.start_new()
         except DatabaseError:
-            # Without the database no process serves what Redis holds: pages, sessions and
-            # progress all need it.
-            return
+            return  # it went out since the commit: as above
         self._generation_until = 0.0
 
     def _failed(self, error: Exception) -> None:

@@ -36,9 +36,12 @@ def cache_reachable() -> bool:
     probe = uuid.uuid4().hex
     key = f"healthz:{probe}"  # its own key, so that probes at the same time do not mix
     try:
-        cache.set(key, probe, timeout=60)
+        # add, not set, and no delete unless it was kept: while Redis is out, a probe's writes
+        # must not count as writes skipped (roadmap_site.cache), each starting a new generation.
+        cache.add(key, probe, timeout=60)
         kept = cache.get(key) == probe
-        cache.delete(key)
+        if kept:
+            cache.delete(key)
     except OSError:
         return False
     return kept
