@@ -21,6 +21,7 @@ EXPORT_VERSION = 1
 CSV_FIELDS = ["career", "item", "title", "status", "note", "updated", "retired"]
 # A line break as a form sends it (CR LF), or as an old Mac wrote it (CR).
 LINE_BREAK = re.compile(r"\r\n?")
+FINGERPRINT = re.compile(r"[0-9a-f]{32}")
 # What no text field of the database can hold: PostgreSQL refuses NUL in text, and a lone
 # surrogate (which JSON can escape as \ud800 but no text holds) cannot even be written as UTF-8,
 # so an error message names the field, never quoting it.
@@ -72,16 +73,18 @@ class NoteForm(EveryFieldSent):
     """A note of at most NOTE_MAX_LENGTH characters, or, where signing in joined two notes into
     a longer one, of at most the saved note's length: it can be shortened, never lengthened.
 
-    The form carries the fingerprint of the note it was opened with. A note saved meanwhile from
-    another tab or device is not overwritten unseen: the form comes back with the visitor's text
-    and the note as it is now saved, and sent again, its text replaces that one. A request
-    without the fingerprint is not checked."""
+    The form carries the fingerprint of the note it was opened with, so that a note saved
+    meanwhile from another tab or device is not overwritten unseen (see changed_elsewhere). A
+    request without the fingerprint is not checked."""
 
     def __init__(self, *args, saved_note: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.saved_note = saved_note
-        self.opened = fingerprint(saved_note)
-        self.changed_elsewhere = False
+        # A form sent back refused keeps the fingerprint it came with: the check still holds
+        # when it is sent again.
+        sent = self.data.get("opened", "")
+        self.opened = sent if FINGERPRINT.fullmatch(sent) else fingerprint(saved_note)
+        self.conflicting = False
         self.joined = len(saved_note) > NOTE_MAX_LENGTH
         too_long = (
             f"This note is longer than {NOTE_MAX_LENGTH:,} characters because two notes were "
@@ -99,19 +102,22 @@ class NoteForm(EveryFieldSent):
             error_messages={"max_length": too_long},
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        opened = self.data.get("opened")
-        note = cleaned.get("note")
-        if opened not in (None, self.opened) and note not in (None, self.saved_note):
-            self.changed_elsewhere = True
-            self.add_error(
-                "note",
-                "This note was changed in another tab or on another device after you opened it; "
-                "it now reads as shown below. Nothing was saved: your text is still in the box. "
-                "Save again to replace the note with it.",
-            )
-        return cleaned
+    def changed_elsewhere(self, saved_note: str) -> str | None:
+        """Why the valid note sent may not replace `saved_note`, the note as saved now (read
+        under the owner's lock): it changed since the form was opened, and the text sent differs
+        from it. The form then shows it, keeps the text sent in its box and carries the saved
+        note's fingerprint, so that sent again, its text replaces that note knowingly."""
+        sent = self.data.get("opened")
+        if sent is None or sent == fingerprint(saved_note):
+            return None
+        if self.cleaned_data["note"] == saved_note:
+            return None
+        self.saved_note, self.opened, self.conflicting = saved_note, fingerprint(saved_note), True
+        return (
+            "This note was changed in another tab or on another device after you opened it; it "
+            "now reads as shown below. Nothing was saved: your text is still in the box. Save "
+            "again to replace the note with it."
+        )
 
 
 class GoalForm(EveryFieldSent):

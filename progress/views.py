@@ -189,7 +189,12 @@ def save_note(request: HttpRequest, item_id: int) -> HttpResponse:
     if form.is_valid():
         note = form.cleaned_data["note"]
         with transaction.atomic():
-            refusal = notes_refusal(Owner.locked(request), {item: note})
+            owner = Owner.locked(request)
+            # Again under the owner's lock: a save sent at the same moment has committed by now.
+            record = _with_record(request, item)
+            refusal = form.changed_elsewhere(record.note if record else "") or notes_refusal(
+                owner, {item: note}
+            )
             if not refusal:
                 record = Progress.objects.save_for(Owner.of(request, create=True), item, note=note)
         if refusal:

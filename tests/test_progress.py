@@ -497,6 +497,36 @@ def test_a_note_saved_in_another_tab_since_the_form_opened_is_not_overwritten_un
     assert Progress.objects.get(user=user, item=skill).note == "tab A's edit"
 
 
+def test_a_note_refused_for_its_length_keeps_the_check_for_the_next_save(user_client, skill):
+    page = user_client.get(reverse("progress:item", args=[skill.pk])).content.decode()
+    user_client.post(note_url(skill), {"note": "from tab B", "opened": opened_with(page)})
+
+    too_long = user_client.post(note_url(skill), {"note": "x" * 5001, "opened": opened_with(page)})
+    shortened = user_client.post(
+        note_url(skill), {"note": "x", "opened": opened_with(too_long.content.decode())}
+    )
+
+    assert too_long.status_code == shortened.status_code == HTTPStatus.BAD_REQUEST
+    assert "changed in another tab" in shortened.content.decode()
+    assert Progress.objects.get(item=skill).note == "from tab B"
+
+
+def test_a_note_saved_over_htmx_comes_back_with_its_own_fingerprint(user_client, skill):
+    page = user_client.get(reverse("progress:item", args=[skill.pk])).content.decode()
+
+    answer = user_client.post(
+        note_url(skill), {"note": "first", "opened": opened_with(page)}, HTTP_HX_REQUEST="true"
+    )
+    again = user_client.post(
+        note_url(skill),
+        {"note": "second", "opened": opened_with(answer.content.decode())},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert again.status_code == HTTPStatus.OK
+    assert Progress.objects.get(item=skill).note == "second"
+
+
 def test_saving_the_note_as_it_already_is_from_an_old_form_is_no_conflict(user_client, skill):
     page = user_client.get(reverse("progress:item", args=[skill.pk])).content.decode()
     user_client.post(note_url(skill), {"note": "same", "opened": opened_with(page)})
