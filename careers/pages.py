@@ -105,13 +105,17 @@ def page_key(request: HttpRequest) -> str | None:
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether a client takes gzip: named with a weight above 0 (q=0 refuses it), or not named
-    and taken by "*"."""
+    """Whether a client takes gzip: named with a weight above 0 (q=0 refuses it, and so does a
+    weight that is no number), or not named and taken by "*"."""
     weights: dict[str, float] = {}
     for part in accept_encoding.lower().split(","):
-        coding, _, parameters = part.partition(";")
-        weight = re.fullmatch(r"\s*q=([01](?:\.\d{0,3})?)\s*", parameters)
-        weights.setdefault(coding.strip(), float(weight.group(1)) if weight else 1.0)
+        coding, *parameters = part.split(";")
+        weight = 1.0
+        for name, _, value in (parameter.partition("=") for parameter in parameters):
+            if name.strip() == "q":
+                valid = re.fullmatch(r"\s*([01](?:\.\d{0,3})?)\s*", value)
+                weight = float(valid.group(1)) if valid else 0.0
+        weights.setdefault(coding.strip(), weight)
     return weights.get("gzip", weights.get("*", 0)) > 0
 
 

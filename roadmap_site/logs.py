@@ -33,6 +33,8 @@ class ClientFaultFilter(logging.Filter):
         if record.name.startswith("django.security.") and record.levelno > logging.WARNING:
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.exc_info = record.exc_text = None
+            # As a warning it is kept only where the configured level keeps warnings.
+            return logging.getLogger().isEnabledFor(logging.WARNING)
         return True
 
 

@@ -110,9 +110,12 @@ class HeadMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method == "HEAD" and not response.streaming:
-            # Its Content-Length stays: the length GET's body would have.
-            response.content = b""
+        if request.method == "HEAD":
+            # Its Content-Length, where it has one, stays: the length GET's body would have.
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.content = b""
         return response
 
 

@@ -5,6 +5,8 @@ from http import HTTPStatus
 import pytest
 import yaml
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.template import loader
 from django.test import Client, RequestFactory
 from django.urls import get_resolver
@@ -567,20 +569,36 @@ def sent_by_the_site(request) -> tuple[dict[str, str], bytes]:
     started = {}
 
     def start_response(status, headers, exc_info=None):
-        started.update(headers)
+        started.update((name.lower(), value) for name, value in headers)
+        started["status"] = status
 
-    return started, b"".join(WSGIHandler()(request.environ, start_response))
+    # As Django's test client does: the request must not close the test's database connection.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        answer = WSGIHandler()(request.environ, start_response)
+        body = b"".join(answer)
+        answer.close()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+    return started, body
 
 
 def test_head_answers_carry_no_body_but_the_length_get_would_send(career):
     # A body would make gunicorn log a warning for every HEAD request (monitors send many).
     url = f"/{career.slug}/"
-    got_headers, got_body = sent_by_the_site(RequestFactory().get(url))
+    # Compressed: its length is the compressed body's, given before the body goes.
+    got_headers, got_body = sent_by_the_site(RequestFactory().get(url, HTTP_ACCEPT_ENCODING="gzip"))
 
-    headers, body = sent_by_the_site(RequestFactory().head(url))
+    headers, body = sent_by_the_site(RequestFactory().head(url, HTTP_ACCEPT_ENCODING="gzip"))
 
+    assert got_headers["status"] == headers["status"] == "200 OK"
     assert got_body and body == b""
-    assert headers["Content-Length"] == got_headers["Content-Length"] == str(len(got_body))
+    assert got_headers["content-length"] == str(len(got_body))
+    assert headers["content-encoding"] == got_headers["content-encoding"] == "gzip"
+    # The same page, but for the gzip header's name of random length (0 to 99 bytes).
+    assert abs(int(headers["content-length"]) - len(got_body)) < 100
 
 
 def test_pages_refuse_other_methods(client, career):
