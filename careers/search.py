@@ -40,6 +40,14 @@ def query_problem(query: str, what: str) -> str:
     return ""
 
 
+def read_query(request, what: str) -> tuple[str, str]:
+    """The words typed into a search or filter box (q) as the page shows them back, and why they
+    cannot be used, or "" when they can."""
+    query = request.GET.get("q", "").strip()
+    # A NUL is no character a page can hold: the box shows the replacement character instead.
+    return query.replace("\x00", "\ufffd"), query_problem(query, what)
+
+
 def _label(field: str, choices: list[tuple[str, str]]) -> models.Expression:
     """A choice field's human label ("Containerization"), not its stored value."""
     return Case(*(When(**{field: value}, then=Value(label)) for value, label in choices))

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from .models import Career, Source
 from .pages import cached_page
 from .roadmap import Roadmap
-from .search import MAX_QUERY_LENGTH, citing_items, query_problem, words_of
+from .search import MAX_QUERY_LENGTH, citing_items, read_query, words_of
 from .search import search as run_search
 
 
@@ -63,8 +63,7 @@ def road_stage(request: HttpRequest, career_slug: str, stage_slug: str) -> Templ
 @cached_page
 def faqs(request: HttpRequest, career_slug: str) -> TemplateResponse:
     roadmap = Roadmap.read(career_slug, ("faqs",))
-    query = request.GET.get("q", "").strip()
-    problem = query_problem(query, "That filter")
+    query, problem = read_query(request, "That filter")
     # Signs alone ("?") are no word of search's, but the filter looks for them as typed.
     words = [] if problem else words_of(query) or query.lower().split()
     return _career_page(
@@ -98,8 +97,7 @@ def sources(request: HttpRequest) -> TemplateResponse:
 @require_safe
 @cached_page
 def search(request: HttpRequest) -> TemplateResponse:
-    query = request.GET.get("q", "").strip()
-    problem = query_problem(query, "That search")
+    query, problem = read_query(request, "That search")
     context = {
         "query": query,
         "max_length": MAX_QUERY_LENGTH,

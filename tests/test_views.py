@@ -642,6 +642,9 @@ def test_a_null_character_in_the_words_is_refused_with_a_message(client, career,
     response = client.get(address(page, career), {"q": "data\x00base"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "null character" in text(response)
+    # Shown back in the box, with the character HTML puts in a NUL's place.
+    assert "\x00" not in text(response)
+    assert 'value="data\ufffdbase"' in text(response)
 
 
 def test_pages_with_a_visitors_progress_are_private_and_vary_on_the_cookie(client, career):
