@@ -92,14 +92,20 @@ def content_changed(sender, **kwargs) -> None:
 
 
 def page_key(request: HttpRequest) -> str | None:
-    """Everything a page depends on besides its template, or None when it must not be stored."""
+    """Everything a page depends on besides its template, or None when it must not be stored.
+
+    A page asked for with a query string (a search, a filter as it is typed, or anything at all
+    appended to an address) is rendered for its visitor alone: few visitors share one, and
+    storing every one would let made-up queries push out the pages that everyone shares."""
+    if request.META.get("QUERY_STRING") or get_messages(request):
+        return None
     parts = (
         content_version(),
-        request.get_full_path(),
+        request.path,
         str(request.user.is_authenticated),
         request.owner.progress_version,
     )
-    if None in parts or get_messages(request):
+    if None in parts:
         return None
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

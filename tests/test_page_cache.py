@@ -232,3 +232,23 @@ def test_a_query_that_holds_the_placeholder_comes_back_as_typed(career):
 def test_a_page_that_cannot_take_each_visitors_token_is_not_stored_but_refused(html):
     with pytest.raises(ValueError, match="form_token"):
         StoredPage.of(html)
+
+
+def test_a_page_asked_for_with_a_query_string_is_rendered_and_not_stored(career, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**settings.CACHES["pages"], "OPTIONS": {"MAX_ENTRIES": 10}},
+    }
+    from django.core.cache import caches
+
+    overview = Client().get(career.get_absolute_url())
+    shared = page_key(overview.wsgi_request)
+    for n in range(30):
+        made_up = Client().get(career.get_absolute_url(), {"utm": n})
+        assert made_up.status_code == HTTPStatus.OK
+        assert page_key(made_up.wsgi_request) is None
+    faqs = Client().get(f"{career.get_absolute_url()}faqs/", {"q": "salary"})
+    assert faqs.status_code == HTTPStatus.OK and page_key(faqs.wsgi_request) is None
+
+    # The page every first-time visitor shares is still stored, not pushed out by the others.
+    assert isinstance(caches["pages"].get(shared), StoredPage)
