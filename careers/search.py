@@ -9,9 +9,11 @@ singular or plural), as full-text search does. Either way it is a single query o
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
@@ -314,8 +316,18 @@ def _combined(parts: list[models.QuerySet]) -> models.QuerySet:
 
 def _search_postgres(words: list[str]) -> list[Hit]:
     # The words alone, as the portable search reads them: no operators ("-python" is not
-    # "everything without python"), so both databases find the same items.
-    search_query = SearchQuery(" ".join(words), search_type="plain", config="english")
+    # "everything without python"), so both databases find the same items. Each word is found
+    # in any of its spellings; the database's own stemming finds singulars and plurals.
+    search_query = reduce(
+        operator.and_,
+        (
+            reduce(
+                operator.or_,
+                (SearchQuery(s, search_type="plain", config="english") for s in spellings(word)),
+            )
+            for word in words
+        ),
+    )
     parts = []
     for kind in KINDS:
         vector = SearchVector("r_title", weight="A", config="english") + SearchVector(
@@ -405,18 +417,30 @@ def _search_portable(words: list[str]) -> list[Hit]:
     return hits
 
 
+def spellings(word: str) -> list[str]:
+    """The word as typed and as it is often written instead: run together where it has hyphens
+    ("back-end" gives backend) and without a possessive's 's ("api's" gives api)."""
+    found = [word]
+    if "-" in word:
+        found.append(word.replace("-", ""))
+    if word.endswith("'s") and len(word) > 2:
+        found.append(word[:-2])
+    return found
+
+
 def word_forms(word: str) -> list[str]:
-    """The word and what its singular may be, with the "ies" plural of any form that ends in a
-    consonant and y: "salaries" gives salaries, salarie and salary (and salary gives salaries),
-    "databases" gives database, "classes" gives class, "movies" gives movie. A guess that is no
-    word (databas, statu) finds nothing more than its word does."""
-    forms = {word}
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        forms.add(word[:-1])
-        if word.endswith("ies"):
-            forms.add(word[:-3] + "y")
-        elif len(word) > 4 and re.search(r"(?:[sxz]|ch|sh)es$", word):
-            forms.add(word[:-2])
+    """Each spelling of the word and what its singular may be, with the "ies" plural of any form
+    that ends in a consonant and y: "salaries" gives salaries, salarie and salary (and salary
+    gives salaries), "databases" gives database, "classes" gives class, "movies" gives movie. A
+    guess that is no word (databas, statu) finds nothing more than its word does."""
+    forms = set(spellings(word))
+    for spelling in spellings(word):
+        if len(spelling) > 3 and spelling.endswith("s") and not spelling.endswith("ss"):
+            forms.add(spelling[:-1])
+            if spelling.endswith("ies"):
+                forms.add(spelling[:-3] + "y")
+            elif len(spelling) > 4 and re.search(r"(?:[sxz]|ch|sh)es$", spelling):
+                forms.add(spelling[:-2])
     plurals = {form[:-1] + "ies" for form in forms if re.search(r"[^aeiou]y$", form)}
     return sorted(forms | plurals)
 

@@ -119,6 +119,24 @@ def test_a_word_finds_its_singular_and_its_plural(career, query, title):
     assert urls(search(query)) == [duty_url(career, duty.slug)]
 
 
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("back-end", ["Build the back-end", "Run the backend"]),
+        ("backend", ["Run the backend"]),
+        ("api's", ["Document the API"]),
+    ],
+)
+def test_a_word_finds_the_spellings_it_is_often_written_in(career, query, titles):
+    duties = {
+        title: DutyFactory(career=career, title=title, body="Nothing else here.")
+        for title in ("Build the back-end", "Run the backend", "Document the API")
+    }
+
+    expected = {duty_url(career, duties[title].slug) for title in titles}
+    assert set(urls(search(query))) == expected
+
+
 def test_a_plural_is_not_taken_for_a_shorter_word(career):
     DutyFactory(career=career, title="Tell us more", body="Nothing else here.")
 
