@@ -145,7 +145,3 @@ class CareerProgress(Overlay):
     @property
     def pace(self) -> Decimal | None:
         return self.goal.pace(self.summary.unfinished, self.today) if self.goal else None
-
-    @property
-    def weeks_left(self) -> Decimal | None:
-        return self.goal.weeks_left(self.today).quantize(Decimal("0.1")) if self.goal else None

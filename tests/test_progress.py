@@ -12,9 +12,11 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 from careers.models import Career, ChecklistItem
 from careers.roadmap import Roadmap
@@ -684,9 +686,10 @@ def test_a_target_date_shows_the_pace_needed_and_the_sources_timelines(
     said = user_client.get(response["Location"]).content.decode()
     assert f"Your target date is {target.day} {target:%B %Y}." in said
     html = user_client.get(reverse("progress:dashboard")).content.decode()
-    pace = (Decimal(len(roadmap)) / 10).quantize(Decimal("0.1"))
-    assert f"about <strong>{pace} items a week</strong>" in html
-    assert f"({len(roadmap)} unfinished items, 10.0 weeks left)" in html
+    pace = floatformat((Decimal(len(roadmap)) / 10).quantize(Decimal("0.1")), "-1")
+    left = timeuntil(target, timezone.localdate())
+    said = f"about <strong>{pace} items a week</strong>: {len(roadmap)} unfinished items in {left}"
+    assert said in html
     for label in ("6–12 months", "6 months to 2 years"):
         assert f"<strong>{label}</strong>" in html
     for timeline in timelines:
@@ -858,6 +861,22 @@ def test_on_the_target_date_itself_the_pages_say_it_is_today_not_that_it_has_pas
 
     assert "That is today." in page and "That is today;" in dashboard
     assert "passed" not in page + dashboard
+
+
+def test_a_target_date_close_by_gives_the_time_left_in_days_and_whole_items(
+    user_client, user, roadmap, career
+):
+    for item in roadmap[1:]:
+        Progress.objects.create(user=user, item=item, status="done")
+    Goal.objects.create(
+        user=user, career=career, target_date=timezone.localdate() + timedelta(days=1)
+    )
+
+    page = user_client.get(reverse("progress:career", args=[career.slug])).content.decode()
+    dashboard = user_client.get(reverse("progress:dashboard")).content.decode()
+
+    said = "about <strong>7 items a week</strong>: 1 unfinished item in 1\xa0day"
+    assert f"That needs {said}." in page and f"Pace needed: {said}." in dashboard
 
 
 def test_a_target_date_passed_since_the_export_comes_back_as_it_was(user_client, user, skill):
