@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 import pytest
 import yaml
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -512,6 +513,21 @@ def test_an_htmx_request_gets_the_same_page_as_any_other(client, career):
     assert re.sub(r'value="[^"]{64}"', "", text(plain)) == re.sub(
         r'value="[^"]{64}"', "", text(boosted)
     )
+
+
+def test_development_serves_the_same_scripts_as_production(client, career, settings):
+    """django-htmx's debug script, which {% htmx_script %} adds with DEBUG, would put a refused
+    form's 400 in place of the whole page instead of its message in place."""
+    scripts = {}
+    for debug in (False, True):
+        settings.DEBUG = debug
+        caches["pages"].clear()
+        scripts[debug] = re.findall(r"<script [^>]*>", text(client.get(f"/{career.slug}/")))
+    assert scripts[True] == scripts[False]
+    assert [re.search(r'src="[^"]*/(\w[\w.-]*\.js)"', s)[1] for s in scripts[True]] == [
+        "htmx-2.min.js",
+        "site.js",
+    ]
 
 
 def test_search_as_you_type_selects_the_results_from_the_page(client, career):
