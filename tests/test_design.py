@@ -123,6 +123,20 @@ def test_once_everything_is_done_or_skipped_continue_says_so(client, career):
     )
 
 
+def test_one_item_left_to_count_is_one_item_not_items(client, career):
+    for slug in ("dig", "sow"):
+        mark(client, slug, "skipped")
+
+    overview = text(client.get(career.get_absolute_url()).content.decode())
+    home = text(client.get("/").content.decode())
+    dashboard = text(client.get(reverse("progress:dashboard")).content.decode())
+
+    assert "0% done, 0 of 1 item (2 skipped)." in overview
+    assert "0% done, 0 of 1 item (2 skipped)." in home
+    assert "0% done: 0 of 1 item, 2 skipped" in dashboard
+    assert "The skills and requirements to learn, 1 item." in overview
+
+
 # Status marks and the status control
 
 

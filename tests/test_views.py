@@ -186,7 +186,9 @@ def test_every_page_stays_within_ten_queries_for_a_visitor_with_progress(
     url = address(page, site)
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == HTTPStatus.OK
-    with django_assert_max_num_queries(0):
+    # Stored, and served again without a query; a page asked for with a query string (a search)
+    # is not stored, and makes its queries again.
+    with django_assert_max_num_queries(10 if "?" in url else 0):
         assert client.get(url).status_code == HTTPStatus.OK
 
 
