@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from careers.models import ChecklistItem
 from progress.middleware import RENEWED
-from progress.models import SESSION_OWNER, Goal, Progress
+from progress.models import SESSION_OWNER, Goal, Progress, StatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +173,9 @@ def anonymous_visitor(item: ChecklistItem, expires) -> str:
     session.save()
     Session.objects.filter(session_key=session.session_key).update(expire_date=expires)
     Progress.objects.create(session_key=session.session_key, item=item, status="done")
+    StatusChange.objects.create(
+        session_key=session.session_key, item=item, before="not-started", after="done"
+    )
     Goal.objects.create(
         session_key=session.session_key,
         career=item.career,
@@ -191,10 +194,11 @@ def test_cleanup_keeps_a_session_renewed_yesterday_and_removes_an_expired_one(it
     out = io.StringIO()
     call_command("clear_visitor_progress", stdout=out)
 
-    assert "Deleted 1 progress records and 1 target dates." in out.getvalue()
+    said = "Deleted 1 progress records, 1 target dates and 1 changes of status."
+    assert said in out.getvalue()
     assert list(Session.objects.values_list("session_key", flat=True)) == [renewed_yesterday]
-    assert list(Progress.objects.values_list("session_key", flat=True)) == [renewed_yesterday]
-    assert list(Goal.objects.values_list("session_key", flat=True)) == [renewed_yesterday]
+    for model in (Progress, Goal, StatusChange):
+        assert list(model.objects.values_list("session_key", flat=True)) == [renewed_yesterday]
     assert expired != renewed_yesterday
 
 
