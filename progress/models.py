@@ -196,9 +196,7 @@ class ProgressQuerySet(OwnedQuerySet):
                     setattr(progress, name, value)
                 progress.save()
             if progress.status != before:
-                StatusChange.objects.create(
-                    item=item, before=before, after=progress.status, **owner.fields
-                )
+                StatusChange.objects.note(owner, item, before, progress.status)
         return progress
 
     def merge_session_into(self, session_key: str, user) -> None:
@@ -352,17 +350,38 @@ def end_history_at(record: "Progress") -> None:
         )
 
 
+class StatusChangeQuerySet(OwnedQuerySet):
+    def note(self, owner: Owner, item: ChecklistItem, before: str, after: str) -> None:
+        """Note a change of the owner's status on an item, in the caller's transaction.
+
+        Changes of one item within one week (Monday to Sunday, the weeks the chart counts) are
+        kept as one: from the status before the week's first to the status after its last,
+        dated at the last, and none where the week ends where it began. A status passed over on
+        the way to another (arrow keys step through each) is no step the learner took, and the
+        history grows by at most one change an item a week."""
+        now = timezone.now()
+        last = self.of(owner).filter(item=item).last()
+        same_week = last is not None and last.changed_at.isocalendar()[:2] == now.isocalendar()[:2]
+        if not same_week or last.after != before:
+            self.create(item=item, before=before, after=after, changed_at=now, **owner.fields)
+        elif last.before == after:
+            last.delete()
+        else:
+            last.after, last.changed_at = after, now
+            last.save(update_fields=["after", "changed_at"])
+
+
 class StatusChange(OwnedByVisitor):
-    """One change of an owner's status on an item, written with the change and never altered:
-    the history the dashboard charts. It moves with the progress into an account and goes with
-    the account."""
+    """A change of an owner's status on an item, written with the change (one a week for each
+    item: StatusChangeQuerySet.note): the history the dashboard charts. It moves with the
+    progress into an account and goes with the account."""
 
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="+")
     before = models.CharField(max_length=20, choices=Status.choices)
     after = models.CharField(max_length=20, choices=Status.choices)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta(OwnedByVisitor.Meta):
         ordering = ("changed_at", "pk")

@@ -1,10 +1,12 @@
 """Each change of a visitor's status is kept in their history, with the change and only then."""
 
 import json
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,9 +36,15 @@ def history(**owner) -> list[tuple[str, str, str]]:
     ]
 
 
+def a_week_ago(item: ChecklistItem) -> None:
+    """Dates the item's changes back a week, into the week before this one."""
+    StatusChange.objects.filter(item=item).update(changed_at=F("changed_at") - timedelta(days=7))
+
+
 def test_each_status_change_is_written_with_it_and_only_then(client, items):
     first, second, _ = items
     mark(client, first, "learning")
+    a_week_ago(first)
     mark(client, first, "learning", htmx=True)  # no change
     mark(client, first, "done", htmx=True)
     client.post(reverse("progress:note", args=[second.pk]), {"note": "later"})
@@ -47,6 +55,35 @@ def test_each_status_change_is_written_with_it_and_only_then(client, items):
         (first.slug, "learning", "done"),
     ]
     assert Progress.objects.get(item=second).status == "not-started"
+
+
+def test_changes_of_an_item_within_a_week_are_kept_as_one(client, items):
+    first, second, third = items
+    # Arrow keys step through each status on the way to the one wanted.
+    for status in ("learning", "done", "skipped"):
+        mark(client, first, status, htmx=True)
+    # Done, then undone.
+    mark(client, second, "done")
+    mark(client, second, "not-started")
+    # Learning last week, done and then learning again this week.
+    mark(client, third, "learning")
+    a_week_ago(third)
+    mark(client, third, "done")
+    mark(client, third, "learning")
+
+    key = client.session.session_key
+    assert history(session_key=key) == [
+        (third.slug, "not-started", "learning"),
+        (first.slug, "not-started", "skipped"),
+    ]
+    # Dated at the last change, made after the first item's record was saved for it.
+    assert (
+        Progress.objects.get(item=first).updated_at
+        <= StatusChange.objects.get(item=first).changed_at
+    )
+    # No week of the chart counts the done that was passed over or undone.
+    changes = StatusChange.objects.values_list("changed_at", "item_id", "after")
+    assert [week.done for week in weekly_done(changes, timezone.localdate())] == [0, 0]
 
 
 def test_a_refused_status_writes_no_history(client, items):
@@ -161,6 +198,7 @@ def test_the_share_page_shows_no_history(user, items):
 
 def test_the_json_export_carries_the_history(client, items):
     mark(client, items[0], "learning")
+    a_week_ago(items[0])
     mark(client, items[0], "done")
 
     data = json.loads(client.get(reverse("progress:export_json")).content)
