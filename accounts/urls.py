@@ -15,7 +15,7 @@ urlpatterns = [
     path("logout/", never_stored(views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
-        never_stored(views.PasswordChangeView.as_view()),
+        never_stored(limited("password")(views.PasswordChangeView.as_view())),
         name="password_change",
     ),
     path(
@@ -43,6 +43,6 @@ urlpatterns = [
         never_stored(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
-    path("delete/", never_stored(views.delete_account), name="delete_account"),
+    path("delete/", never_stored(limited("password")(views.delete_account)), name="delete_account"),
     path("deleted/", never_stored(views.account_deleted), name="account_deleted"),
 ]

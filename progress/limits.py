@@ -26,6 +26,7 @@ WHAT_IS_LIMITED = {
     "signup": "Too many sign-ups from your address in a short time: no account was created.",
     "password_reset": "Too many password resets asked for in a short time: no mail was sent.",
     "sign_in": "Too many sign-ins from your address in a short time: you are not signed in.",
+    "password": "Too many tries of your password in a short time: nothing was changed.",
 }
 
 

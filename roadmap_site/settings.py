@@ -224,6 +224,7 @@ RATE_LIMITS = {
         "signup": {"visitor": "5/h", "address": "30/h"},
         "password_reset": {"visitor": "5/h", "address": "30/h", "email": "3/h"},
         "sign_in": {"address": "30/m"},
+        "password": {"visitor": "10/h", "address": "30/m"},
     }.items()
 }
 # When the cache cannot count (Redis down), requests go through instead of failing: progress.limits

@@ -6,8 +6,12 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView, TemplateView
 
 from careers.sitemaps import SITEMAPS
+from progress.limits import limited
+from progress.views import never_stored
 
 urlpatterns = [
+    # The admin's sign-in counts against the same limit per address as the site's own.
+    path("admin/login/", never_stored(limited("sign_in")(admin.site.login))),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

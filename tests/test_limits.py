@@ -340,6 +340,42 @@ def test_sign_ins_from_one_address_are_refused_past_its_limit_even_with_the_pass
     assert int(elsewhere.session["_auth_user_id"]) == user.pk
 
 
+def test_the_admins_sign_in_counts_against_the_same_limit_per_address(limit, user):
+    user.is_staff = user.is_superuser = True
+    user.save()
+    limit("sign_in", address="3/d")
+    for number in range(2):
+        guess = {"username": f"guess-{number}", "password": "wrong"}
+        assert Client().post("/admin/login/", guess).status_code == HTTPStatus.OK
+    assert sign_in(Client(), "guess-site").status_code == HTTPStatus.BAD_REQUEST
+    client = Client()
+
+    response = client.post("/admin/login/", {"username": "ada", "password": PASSWORD})
+
+    assert_refused(response, "Too many sign-ins from your address in a short time")
+    assert "_auth_user_id" not in client.session
+    assert Client().get("/admin/login/").status_code == HTTPStatus.OK
+
+
+def test_password_checks_of_a_signed_in_account_are_refused_past_its_limit(limit, user):
+    limit("password", visitor="2/d")
+    client = Client()
+    client.force_login(user)
+    change = {"old_password": "wrong", "new_password1": "N3w-pass!", "new_password2": "N3w-pass!"}
+    assert client.post(reverse("accounts:password_change"), change).status_code == 400
+    delete = reverse("accounts:delete_account")
+    assert client.post(delete, {"password": "wrong"}).status_code == HTTPStatus.BAD_REQUEST
+
+    response = client.post(delete, {"password": PASSWORD})
+
+    assert_refused(response, "Too many tries of your password in a short time")
+    assert User.objects.filter(pk=user.pk).exists()
+    response = client.post(reverse("accounts:password_change"), change | {"old_password": PASSWORD})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
 def test_reset_mail_for_one_email_address_is_refused_past_its_limit_from_anywhere(limit, user):
     limit("password_reset", email="2/d")
     ask_for_reset(Client(), "ada@example.org")
