@@ -153,15 +153,19 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("The file is larger than 1 MB. Nothing was imported.")
         content = upload.read()
         try:
-            data = json.loads(content.decode("utf-8"))
+            # A byte order mark, which some editors write at the start of a file, is no error.
+            data = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as error:
             if content.lstrip(b"\xef\xbb\xbf").startswith(",".join(CSV_FIELDS).encode()):
                 raise forms.ValidationError(
                     "This is the CSV export, which is for spreadsheets: import takes the JSON "
                     "export. Nothing was imported."
                 ) from error
+            # A JSON error says where the file goes wrong; others (a number thousands of digits
+            # long) only what Python could not do.
+            where = f" ({error})" if isinstance(error, json.JSONDecodeError) else ""
             raise forms.ValidationError(
-                f"The file is not valid JSON ({error}). Nothing was imported."
+                f"The file is not valid JSON{where}. Nothing was imported."
             ) from error
         except RecursionError as error:
             raise forms.ValidationError(

@@ -969,6 +969,8 @@ def valid_file(target: ChecklistItem, **changes) -> dict:
             "needs &quot;career&quot;, &quot;item&quot; and &quot;status&quot; as text",
         ),
         (b"\xff\xfe\x00", "The file is not valid JSON"),
+        # No word of Python's own limits (sys.set_int_max_str_digits) reaches the visitor.
+        ('{"format": "roadmap-progress", "version": ' + "9" * 5000 + "}", "not valid JSON. "),
         ("[" * 100_000 + "]" * 100_000, "The file nests lists or objects too deeply"),
         # A file from a newer export, or a version that is no version.
         ('{"format": "roadmap-progress", "version": 2, "progress": []}', "version 2 of"),
@@ -995,6 +997,13 @@ def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
     assert message in response.content.decode()
     assert "Nothing was imported." in response.content.decode()
     assert snapshot() == before
+
+
+def test_a_file_that_starts_with_a_byte_order_mark_imports(user_client, user, skill):
+    response = upload(user_client, b"\xef\xbb\xbf" + json.dumps(valid_file(skill)).encode())
+
+    assert response["Location"] == reverse("progress:dashboard")
+    assert Progress.objects.get(user=user, item=skill).status == "done"
 
 
 def test_importing_the_csv_export_says_to_import_the_json_one(user_client, skill, snapshot):
