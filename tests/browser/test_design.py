@@ -262,7 +262,10 @@ def test_a_status_sent_from_a_page_with_an_old_token_says_to_reload_it(site, pag
     assert not Progress.objects.exists()
 
 
-def test_status_controls_and_buttons_are_at_least_44_pixels_on_a_phone(site, phone, user):
+@pytest.mark.parametrize("width", [320, 390])
+def test_status_controls_and_buttons_are_at_least_44_pixels_on_a_phone(site, browser, user, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True)
+    phone = context.new_page()
     sign_in(phone, site)
     item = ChecklistItem.objects.get(slug=next(iter(MARKED)))
     paths = [*with_progress(user), f"/progress/items/{item.pk}/", "/backend-developer/salaries/"]
@@ -279,6 +282,7 @@ def test_status_controls_and_buttons_are_at_least_44_pixels_on_a_phone(site, pho
         small = [box for box in boxes if box[1] < 44 or box[2] < 44]
         if small:
             too_small[path] = small
+    context.close()
     assert too_small == {}
 
 
