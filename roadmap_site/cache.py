@@ -119,9 +119,12 @@ class SharedRedisCache(RedisCache):
         now = time.monotonic()
         if now >= self._generation_until:
             self._generation_until = now + GENERATION_SECONDS
+            # Inside a transaction, in a savepoint of its own: a failed read leaves the caller's
+            # transaction usable. Outside one it needs none (and on SQLite, a transaction would
+            # take the database's write lock for it).
+            within = transaction.get_connection().in_atomic_block
             try:
-                # In a savepoint of its own: a failed read leaves the caller's transaction usable.
-                with transaction.atomic():
+                with transaction.atomic() if within else contextlib.nullcontext():
                     self._generation = CacheGeneration.current()
             except DatabaseError:
                 pass

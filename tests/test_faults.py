@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import close_old_connections, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from careers.models import Career, ChecklistItem
@@ -355,6 +356,16 @@ def test_a_sign_out_another_process_could_not_tell_redis_holds_in_every_process(
         second.close()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_generation_is_read_without_opening_one(use_redis):
+    use_redis(redis_url(REDIS[1]))  # a new cache object, which has read no generation yet
+
+    with CaptureQueriesContext(connection) as queries:
+        caches["default"].get("anything")
+
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT"]
 
 
 @pytest.mark.django_db
