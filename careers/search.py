@@ -421,11 +421,10 @@ def spellings(word: str) -> list[str]:
     """The word as typed and as it is often written instead: run together where it has hyphens
     ("back-end" gives backend) and without a possessive's 's ("api's" gives api)."""
     found = [word]
-    if "-" in word:
-        found.append(word.replace("-", ""))
     if word.endswith("'s") and len(word) > 2:
         found.append(word[:-2])
-    return found
+    # "-" alone runs together into nothing, which is in every text.
+    return found + [s.replace("-", "") for s in found if "-" in s and s.replace("-", "")]
 
 
 def word_forms(word: str) -> list[str]:

@@ -354,27 +354,33 @@ class StatusChangeQuerySet(OwnedQuerySet):
     def note(self, owner: Owner, item: ChecklistItem, before: str, after: str) -> None:
         """Note a change of the owner's status on an item, in the caller's transaction.
 
-        Changes of one item within one week (Monday to Sunday, the weeks the chart counts) are
-        kept as one: from the status before the week's first to the status after its last,
-        dated at the last, and none where the week ends where it began. A status passed over on
-        the way to another (arrow keys step through each) is no step the learner took, and the
-        history grows by at most one change an item a week."""
+        Changes of one item within one week (Monday to Sunday in UTC, the weeks the chart
+        counts) are kept as one: from the status the history had before the week's change to the
+        status after its last, dated at the last, and none where the week ends where the history
+        had it. A status passed over on the way to another (arrow keys step through each) is no
+        step the learner took, and changes of status add at most one row an item a week (resets
+        and merges add their own)."""
         now = timezone.now()
-        last = self.of(owner).filter(item=item).last()
+        rows = list(self.of(owner).filter(item=item).order_by("-changed_at", "-pk")[:2])
+        last, earlier = (rows[0], rows[1:]) if rows else (None, [])
         same_week = last is not None and last.changed_at.isocalendar()[:2] == now.isocalendar()[:2]
         if not same_week or last.after != before:
             self.create(item=item, before=before, after=after, changed_at=now, **owner.fields)
-        elif last.before == after:
+            return
+        # What the history said before this week's row: a merge can have left that row's own
+        # `before` from another history than the one it now follows.
+        start = earlier[0].after if earlier else Status.NOT_STARTED
+        if start == after:
             last.delete()
         else:
-            last.after, last.changed_at = after, now
-            last.save(update_fields=["after", "changed_at"])
+            last.before, last.after, last.changed_at = start, after, now
+            last.save(update_fields=["before", "after", "changed_at"])
 
 
 class StatusChange(OwnedByVisitor):
-    """A change of an owner's status on an item, written with the change (one a week for each
-    item: StatusChangeQuerySet.note): the history the dashboard charts. It moves with the
-    progress into an account and goes with the account."""
+    """A change of an owner's status on an item, written with the change (an item's changes of
+    one week kept as one: StatusChangeQuerySet.note): the history the dashboard charts. It
+    moves with the progress into an account and goes with the account."""
 
     item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="+")
     before = models.CharField(max_length=20, choices=Status.choices)
@@ -425,15 +431,13 @@ class Goal(OwnedByVisitor):
     def __str__(self) -> str:
         return f"{self.career}: by {self.target_date}"
 
-    def weeks_left(self, today: date) -> Decimal:
-        return Decimal((self.target_date - today).days) / 7
-
     def pace(self, unfinished: int, today: date) -> Decimal | None:
-        """Items a week needed to finish by the target date; None once the date has come."""
-        weeks = self.weeks_left(today)
-        if weeks <= 0:
+        """Items a week needed to finish by the target date, rounded up to a tenth; None once
+        the date has come. Exact before rounding: 11 items in 11 days is 7, not 7.1."""
+        days = (self.target_date - today).days
+        if days <= 0:
             return None
-        return (unfinished / weeks).quantize(Decimal("0.1"), rounding=ROUND_UP)
+        return (Decimal(unfinished * 7) / days).quantize(Decimal("0.1"), rounding=ROUND_UP)
 
 
 def new_share_token() -> str:

@@ -704,6 +704,8 @@ def test_pace_rounds_up_and_stops_once_the_date_has_come(career):
 
     assert goal.pace(10, today) == Decimal("3.4")
     assert goal.pace(10, today + timedelta(days=21)) is None
+    # Exact before it is rounded: 11 items in 11 days is 7 a week.
+    assert goal.pace(11, today + timedelta(days=10)) == Decimal("7")
 
 
 @pytest.mark.parametrize(

@@ -242,6 +242,14 @@ def faqs(career):
     ]
 
 
+def test_the_faq_filter_for_a_hyphen_alone_finds_only_questions_with_one(client, career, faqs):
+    FaqFactory(career=career, question="Is back-end work remote?")
+
+    html = client.get(f"/{career.slug}/faqs/", {"q": "-"}).content.decode()
+
+    assert "1 of 4 questions match" in html
+
+
 def test_results_mark_the_questions_we_reconstructed(client, career, faqs):
     reconstructed, written, _ = faqs
     SkillFactory(career=career, title="A degree in computer science")

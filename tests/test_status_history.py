@@ -1,4 +1,5 @@
-"""Each change of a visitor's status is kept in their history, with the change and only then."""
+"""Each change of a visitor's status is kept in their history, with the change and only then;
+an item's changes within one week are kept as one."""
 
 import json
 from datetime import timedelta
@@ -169,6 +170,27 @@ def test_after_signing_in_the_history_ends_at_the_status_the_merge_kept(client, 
     assert history(user=user)[-1] == (first.slug, "skipped", "done")
     changes = StatusChange.objects.filter(user=user).values_list("changed_at", "item_id", "after")
     assert weekly_done(changes, timezone.localdate())[-1].done == 1
+
+
+def test_undoing_a_change_merged_at_sign_in_ends_the_history_where_the_status_is(
+    client, user, items
+):
+    first = items[0]
+    account = Client()
+    account.force_login(user)
+    mark(account, first, "done")
+    a_week_ago(first)
+    a_week_ago(first)
+    # This week, in a browser not signed in, the same item is marked done too.
+    mark(client, first, "done")
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+
+    mark(client, first, "not-started")
+
+    assert Progress.objects.get(user=user, item=first).status == "not-started"
+    assert history(user=user)[-1] == (first.slug, "done", "not-started")
+    changes = StatusChange.objects.filter(user=user).values_list("changed_at", "item_id", "after")
+    assert weekly_done(changes, timezone.localdate())[-1].done == 0
 
 
 def test_deleting_the_account_deletes_its_history(user, items):
