@@ -135,25 +135,25 @@ class StoredPage:
     deflated: bytes
     crc: int
     size: int
-    forms: tuple[str, ...]
+    # The end, with CSRF_PLACEHOLDER wherever the token goes.
     end: str
 
     @classmethod
     def of(cls, html: str) -> StoredPage:
-        forms = tuple(STORED_TOKEN_INPUT.findall(html))
+        forms = STORED_TOKEN_INPUT.findall(html)
         html = STORED_TOKEN_INPUT.sub("", html)
         cut = html.rfind(PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER))
         if cut < 0 or f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"' in html[:cut]:
             # A token only its end could give every visitor: {% csrf_token %} on a stored page.
             raise ValueError("A stored page takes tokens from {% form_token %} and base.html.")
+        inputs = "".join(TOKEN_INPUT.format(token=CSRF_PLACEHOLDER, form=form) for form in forms)
         head = html[:cut].encode()
         compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
         deflated = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
-        return cls(deflated, zlib.crc32(head), len(head), forms, html[cut:])
+        return cls(deflated, zlib.crc32(head), len(head), inputs + html[cut:])
 
     def end_with(self, token: str) -> bytes:
-        inputs = "".join(TOKEN_INPUT.format(token=token, form=form) for form in self.forms)
-        return (inputs + self.end.replace(CSRF_PLACEHOLDER, token)).encode()
+        return self.end.replace(CSRF_PLACEHOLDER, token).encode()
 
     def gzipped(self, token: str) -> bytes:
         """The page as one gzip member: the stored stream, then its end compressed on its own
