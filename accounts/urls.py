@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from progress.limits import limited
@@ -8,6 +9,14 @@ from . import views
 
 app_name = "accounts"
 
+
+def password_checked(view):
+    """A view that checks the signed-in account's password: its tries count against the
+    "password" limit, once the visitor is known to be signed in (others are sent to sign in
+    without using up their address's allowance)."""
+    return never_stored(login_required(limited("password")(view)))
+
+
 urlpatterns = [
     path("", never_stored(views.account), name="account"),
     path("signup/", never_stored(views.signup), name="signup"),
@@ -15,7 +24,7 @@ urlpatterns = [
     path("logout/", never_stored(views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
-        never_stored(limited("password")(views.PasswordChangeView.as_view())),
+        password_checked(views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
@@ -43,6 +52,6 @@ urlpatterns = [
         never_stored(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
-    path("delete/", never_stored(limited("password")(views.delete_account)), name="delete_account"),
+    path("delete/", password_checked(views.delete_account), name="delete_account"),
     path("deleted/", never_stored(views.account_deleted), name="account_deleted"),
 ]

@@ -12,6 +12,11 @@ from progress.views import never_stored
 urlpatterns = [
     # The admin's sign-in counts against the same limit per address as the site's own.
     path("admin/login/", never_stored(limited("sign_in")(admin.site.login))),
+    # Its password change checks the password as the site's own does, against the same limit.
+    path(
+        "admin/password_change/",
+        admin.site.admin_view(limited("password")(admin.site.password_change)),
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

@@ -376,6 +376,41 @@ def test_password_checks_of_a_signed_in_account_are_refused_past_its_limit(limit
     assert user.check_password(PASSWORD)
 
 
+def test_the_admins_password_change_counts_against_the_same_limit(limit, user):
+    user.is_staff = user.is_superuser = True
+    user.save()
+    limit("password", visitor="2/d")
+    client = Client()
+    client.force_login(user)
+    change = {"old_password": "wrong", "new_password1": "N3w-pass!", "new_password2": "N3w-pass!"}
+    for _ in range(2):
+        assert client.post("/admin/password_change/", change).status_code == HTTPStatus.OK
+
+    response = client.post("/admin/password_change/", change | {"old_password": PASSWORD})
+
+    assert_refused(response, "Too many tries of your password in a short time")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_password_forms_posted_signed_out_use_up_no_allowance_of_the_address(limit, user):
+    limit("password", address="2/d")
+    change = {"old_password": "wrong", "new_password1": "N3w-pass!", "new_password2": "N3w-pass!"}
+    for _ in range(3):
+        response = Client().post(reverse("accounts:password_change"), change)
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("accounts:login"))
+        response = Client().post(reverse("accounts:delete_account"), {"password": "wrong"})
+        assert response.status_code == HTTPStatus.FOUND
+    client = Client()
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
 def test_reset_mail_for_one_email_address_is_refused_past_its_limit_from_anywhere(limit, user):
     limit("password_reset", email="2/d")
     ask_for_reset(Client(), "ada@example.org")
