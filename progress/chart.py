@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+from django.utils import timezone
+
 from careers.chart import scale
 
 LEFT = Decimal(0)
@@ -41,19 +43,21 @@ def monday(day: date) -> date:
 def weekly_done(changes: Iterable[tuple[datetime, int, str]], today: date) -> list[Week]:
     """Items done at the end of each week, from the week of the first change to this week.
 
-    `changes` are (when, item id, status after the change), in the order they happened.
+    `changes` are (when, item id, status after the change), in the order they happened. Weeks
+    are those of the site's time zone, as `today` is: a change belongs to the day it was made
+    there, not to its day in UTC.
     """
-    changes = list(changes)
+    changes = [(timezone.localdate(when), item, status) for when, item, status in changes]
     if not changes:
         return []
     statuses: dict[int, str] = {}
     weeks: list[Week] = []
-    start = monday(changes[0][0].date())
+    start = monday(changes[0][0])
     pending = iter(changes)
     change = next(pending, None)
     while start <= monday(today):
         end = start + timedelta(days=7)
-        while change is not None and change[0].date() < end:
+        while change is not None and change[0] < end:
             statuses[change[1]] = change[2]
             change = next(pending, None)
         weeks.append(Week(start, sum(1 for status in statuses.values() if status == DONE)))

@@ -354,16 +354,19 @@ class StatusChangeQuerySet(OwnedQuerySet):
     def note(self, owner: Owner, item: ChecklistItem, before: str, after: str) -> None:
         """Note a change of the owner's status on an item, in the caller's transaction.
 
-        Changes of one item within one week (Monday to Sunday in UTC, the weeks the chart
-        counts) are kept as one: from the status the history had before the week's change to the
-        status after its last, dated at the last, and none where the week ends where the history
-        had it. A status passed over on the way to another (arrow keys step through each) is no
-        step the learner took, and changes of status add at most one row an item a week (resets
-        and merges add their own)."""
+        Changes of one item within one week (Monday to Sunday in the site's time zone, the
+        weeks the chart counts) are kept as one: from the status the history had before the
+        week's change to the status after its last, dated at the last, and none where the week
+        ends where the history had it. A status passed over on the way to another (arrow keys
+        step through each) is no step the learner took, and changes of status add at most one
+        row an item a week (resets and merges add their own)."""
         now = timezone.now()
         rows = list(self.of(owner).filter(item=item).order_by("-changed_at", "-pk")[:2])
         last, earlier = (rows[0], rows[1:]) if rows else (None, [])
-        same_week = last is not None and last.changed_at.isocalendar()[:2] == now.isocalendar()[:2]
+        week = timezone.localdate(now).isocalendar()[:2]
+        same_week = (
+            last is not None and timezone.localdate(last.changed_at).isocalendar()[:2] == week
+        )
         if not same_week or last.after != before:
             self.create(item=item, before=before, after=after, changed_at=now, **owner.fields)
             return

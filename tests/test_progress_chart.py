@@ -1,7 +1,7 @@
 """The progress chart's geometry, as pure functions: weeks replayed from the history, and scales:
 across in percentages of the plot's width, down in pixels."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,7 +24,7 @@ MONDAY = date(2026, 11, 2)
 
 
 def at(day: date, hour: int = 12) -> datetime:
-    return datetime(day.year, day.month, day.day, hour)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
 def test_weeks_count_items_done_at_each_weeks_end_from_the_first_change():
@@ -41,6 +41,15 @@ def test_weeks_count_items_done_at_each_weeks_end_from_the_first_change():
         Week(MONDAY + timedelta(days=7), 1),
         Week(MONDAY + timedelta(days=14), 1),
     ]
+
+
+def test_weeks_are_those_of_the_sites_time_zone_as_today_is(settings):
+    settings.TIME_ZONE = "America/New_York"
+    sunday = MONDAY + timedelta(days=6)
+    # Sunday evening in New York, Monday in UTC.
+    changes = [(at(sunday + timedelta(days=1), hour=2), 1, "done")]
+
+    assert weekly_done(changes, today=sunday) == [Week(MONDAY, 1)]
 
 
 def test_no_history_gives_no_weeks():

@@ -2,7 +2,7 @@
 an item's changes within one week are kept as one."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -85,6 +85,23 @@ def test_changes_of_an_item_within_a_week_are_kept_as_one(client, items):
     # No week of the chart counts the done that was passed over or undone.
     changes = StatusChange.objects.values_list("changed_at", "item_id", "after")
     assert [week.done for week in weekly_done(changes, timezone.localdate())] == [0, 0]
+
+
+def test_an_items_changes_in_one_week_of_the_sites_time_zone_are_kept_as_one(
+    settings, client, items
+):
+    # UTC+14: its weeks begin on Sunday in UTC, so its Monday is in the week before in UTC.
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    first = items[0]
+    mark(client, first, "learning")
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(monday, time(0, 0), tzinfo=timezone.get_current_timezone())
+    StatusChange.objects.update(changed_at=start)
+
+    mark(client, first, "done")
+
+    assert history(session_key=client.session.session_key) == [(first.slug, "not-started", "done")]
 
 
 def test_a_refused_status_writes_no_history(client, items):
