@@ -112,7 +112,8 @@ class CareerProgress(Overlay):
     # Items taken off the roadmap that the owner had marked, as (item, status, note).
     retired: tuple[tuple[ChecklistItem, Status, str], ...]
     goal: Goal | None
-    # Items done week by week since the owner's first change; None before any change.
+    # Items done week by week since the owner's first change; None before any change, and
+    # while every item is skipped.
     chart: ProgressChart | None
 
     @classmethod
@@ -136,8 +137,8 @@ class CareerProgress(Overlay):
             goal=goal,
             chart=None,
         )
-        if not weeks:
-            return progress
+        if not weeks or not progress.summary.counted:
+            return progress  # nothing to chart, or every item skipped: nothing to count
         # Out of the items the summary counts: a skipped item is not one to do.
         chart = draw(weeks, progress.summary.counted, goal and goal.target_date)
         return replace(progress, chart=chart)

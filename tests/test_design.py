@@ -123,6 +123,16 @@ def test_once_everything_is_done_or_skipped_continue_says_so(client, career):
     )
 
 
+def test_with_every_item_skipped_the_pages_say_so_not_0_of_0(client, career):
+    for slug in ("dig", "sow", "pruning"):
+        mark(client, slug, "skipped")
+
+    for address in (career.get_absolute_url(), "/", reverse("progress:dashboard")):
+        words = text(client.get(address).content.decode())
+        assert "3 of 3 items skipped, none left to do." in words
+        assert "of 0" not in words
+
+
 def test_one_item_left_to_count_is_one_item_not_items(client, career):
     for slug in ("dig", "sow"):
         mark(client, slug, "skipped")
@@ -133,7 +143,7 @@ def test_one_item_left_to_count_is_one_item_not_items(client, career):
 
     assert "0% done, 0 of 1 item (2 skipped)." in overview
     assert "0% done, 0 of 1 item (2 skipped)." in home
-    assert "0% done: 0 of 1 item, 2 skipped" in dashboard
+    assert "0% done, 0 of 1 item (2 skipped). Skipped items are left out" in dashboard
     assert "The skills and requirements to learn, 1 item." in overview
 
 
@@ -254,7 +264,7 @@ def test_the_dashboard_leads_with_progress_next_up_and_when_the_pace_would_finis
     # 2 items in 14 days: the 1 left takes 7 more days.
     since, finish = today - timedelta(days=14), today + timedelta(days=7)
     words = text(html)
-    assert "67% done: 2 of 3 items" in words
+    assert "67% done, 2 of 3 items." in words
     assert "Next up: Pruning" in words
     assert (
         f"At your pace so far (2 items done in 14 days, since {since:%-d %B %Y}) you would "

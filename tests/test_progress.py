@@ -568,8 +568,9 @@ def test_the_dashboard_shows_each_started_career_with_its_bar_and_next_item(
     html = user_client.get(reverse("progress:dashboard")).content.decode()
 
     counted = len(roadmap) - 1
-    assert f"<strong>{round(100 / counted)}%</strong> done: 1 of {counted} items" in html
-    assert "1 skipped (left out of the percentage)" in html
+    percent = round(100 / counted)
+    assert f"<strong>{percent}%</strong> done, 1 of {counted} items (1 skipped)." in html
+    assert "Skipped items are left out of the percentage." in html
     assert f'Next up: <a href="{roadmap[1].get_absolute_url()}">{roadmap[1].title}</a>' in html
     assert "Recent changes" in html
     assert html.index(skill.title) < html.index(roadmap[0].title, html.index("Recent changes"))

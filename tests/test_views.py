@@ -275,7 +275,7 @@ def test_a_stage_counts_its_own_items_apart_from_the_whole_road(client, career, 
     [
         (["done", "skipped", "skipped"], "1 of 1 done, 2 skipped"),
         (["done", "not-started", "skipped"], "1 of 2 done, 1 skipped"),
-        (["skipped", "skipped", "skipped"], "all 3 skipped"),
+        (["skipped", "skipped", "skipped"], "3 of 3 skipped"),
     ],
 )
 def test_a_stages_count_leaves_skipped_items_out_as_the_overall_bar_does(
