@@ -401,7 +401,9 @@ def share(request: HttpRequest) -> HttpResponse:
             return _error(request, "Choose to share or to stop sharing.", HTTPStatus.BAD_REQUEST)
         return redirect("progress:share")
     link = ShareLink.objects.filter(user=request.user).first()
-    return render(request, "progress/share.html", {"link": link})
+    # "Stop sharing…" asks first: the address cannot be given back once it stops working.
+    stopping = link is not None and "stop" in request.GET
+    return render(request, "progress/share.html", {"link": link, "stopping": stopping})
 
 
 @never_stored

@@ -1196,6 +1196,29 @@ def test_a_shared_page_shows_statuses_but_never_notes_and_revoking_ends_it(
     assert client.get(link.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_stopping_to_share_asks_first_and_keeps_the_address_until_confirmed(user_client, user):
+    user_client.post(reverse("progress:share"), {"action": "create"})
+    link = ShareLink.objects.get(user=user)
+    page = user_client.get(reverse("progress:share")).content.decode()
+    asking = f'href="{reverse("progress:share")}?stop"'
+    assert asking in page
+    assert 'value="revoke"' not in page
+
+    question = user_client.get(reverse("progress:share") + "?stop")
+
+    html = question.content.decode()
+    assert question.status_code == HTTPStatus.OK
+    assert "<title>Stop sharing your progress? · Roadmap</title>" in html
+    assert "stops working for good" in html
+    assert 'name="action" value="revoke"' in html
+    assert ShareLink.objects.get(user=user) == link
+    user_client.post(reverse("progress:share"), {"action": "revoke"})
+    assert not ShareLink.objects.exists()
+    # With nothing shared, there is nothing to ask about.
+    again = user_client.get(reverse("progress:share") + "?stop").content.decode()
+    assert "Your progress is private." in again
+
+
 def test_a_guessed_share_address_is_not_found(client):
     response = client.get(reverse("progress:shared", args=["guessed-token"]))
 

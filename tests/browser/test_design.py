@@ -68,6 +68,7 @@ def with_progress(user: User) -> list[str]:
         "/dashboard/",
         "/dashboard/backend-developer/",
         "/progress/share/",
+        "/progress/share/?stop",
         link.get_absolute_url(),
     ]
 
@@ -357,6 +358,17 @@ def test_the_share_page_copies_its_link_and_shows_it_without_javascript(
     field = page_without_js.get_by_label("Your progress page's address")
     expect(field).to_have_value(address)
     expect(field).not_to_be_editable()
+
+    page_without_js.get_by_role("link", name="Stop sharing…").click()
+    expect(page_without_js.get_by_role("heading", level=1)).to_have_text(
+        "Stop sharing your progress?"
+    )
+    page_without_js.get_by_role("link", name="Keep sharing").click()
+    expect(page_without_js.get_by_label("Your progress page's address")).to_have_value(address)
+    page_without_js.get_by_role("link", name="Stop sharing…").click()
+    page_without_js.get_by_role("button", name="Stop sharing").click()
+    expect(page_without_js.get_by_text("Your progress page is no longer public.")).to_be_visible()
+    assert not ShareLink.objects.exists()
 
 
 def test_wide_salary_tables_scroll_in_their_box_on_a_phone(site, phone):
