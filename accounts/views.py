@@ -38,6 +38,11 @@ class LoginView(AccountForm, auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"You are signed in as {form.get_user().username}.")
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post"]
@@ -76,6 +81,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("username", User._meta.get_field("username").error_messages["unique"])
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"Welcome, {user.username}: your account is ready. What you mark from now on "
+                "is kept in it, on any device you sign in on.",
+            )
             return redirect(next_page(request) or "progress:dashboard")
     status = HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK
     return render(

@@ -106,6 +106,21 @@ def test_signing_up_keeps_everything_marked_before(client, items):
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
+def test_signing_up_and_signing_in_say_so(client, user):
+    response = client.post(
+        reverse("accounts:signup"),
+        {"username": "grace", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+    assert "Welcome, grace: your account is ready." in response.content.decode()
+
+    response = Client().post(
+        reverse("accounts:login"), {"username": "ada", "password": PASSWORD}, follow=True
+    )
+
+    assert "You are signed in as ada." in response.content.decode()
+
+
 def test_signing_in_merges_the_session_into_the_account_by_the_rule(client, user, items):
     account = Client()
     account.force_login(user)
@@ -569,6 +584,22 @@ def test_signing_out_takes_a_post(client, user):
     assert "_auth_user_id" not in client.session
     assert "You are signed out." in client.get(response["Location"]).content.decode()
     assert "You are signed out." not in client.get(response["Location"]).content.decode()
+
+
+def test_signing_out_from_a_public_page_comes_back_to_it(client, user, career):
+    client.force_login(user)
+    page = client.get(career.get_absolute_url()).content.decode()
+    form = re.search(r'<form id="sign-out".*?</form>', page).group()
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form))
+    assert fields == {"next": career.get_absolute_url()}
+
+    response = client.post(reverse("accounts:logout"), fields)
+
+    assert response["Location"] == career.get_absolute_url()
+    assert "You are signed out." in client.get(response["Location"]).content.decode()
+    client.force_login(user)
+    account = client.get(reverse("accounts:account")).content.decode()
+    assert 'name="next"' not in re.search(r'<form id="sign-out".*?</form>', account).group()
 
 
 def test_changing_the_password(client, user):
