@@ -68,9 +68,17 @@ def read_options(
 
 def remember_currency(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Keep a currency the address names for the visitor's next visit; the page now depends on
-    the cookie, so caches must tell visitors apart by it."""
+    the cookie, so caches must tell visitors apart by it.
+
+    With JavaScript, Back and Forward ask for the earlier page again (htmx keeps no copies): that
+    shows an earlier choice but makes none, so the currency chosen last stays remembered. Without
+    JavaScript the browser's request for an earlier page cannot be told from a visit."""
     named = request.GET.get("currency", "").strip().upper()
-    if named in CURRENCY_CHOICES and named != request.COOKIES.get(CURRENCY_COOKIE):
+    if (
+        named in CURRENCY_CHOICES
+        and named != request.COOKIES.get(CURRENCY_COOKIE)
+        and not request.htmx.history_restore_request
+    ):
         response.set_cookie(
             CURRENCY_COOKIE,
             named,

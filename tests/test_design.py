@@ -390,8 +390,8 @@ def test_highlighting_skips_a_word_inside_another():
 # Salaries
 
 
-def salaries(client: Client, **params):
-    response = client.get(reverse("careers:salaries", args=["gardener"]), params)
+def salaries(client: Client, headers: dict[str, str] | None = None, **params):
+    response = client.get(reverse("careers:salaries", args=["gardener"]), params, headers=headers)
     return response, response.content.decode()
 
 
@@ -413,6 +413,22 @@ def test_a_currency_in_the_address_wins_over_the_remembered_one_and_is_remembere
 
     assert '<option value="USD" selected>' in salaries(client, currency="usd")[1]
     assert '<option value="USD" selected>' in salaries(client)[1]
+
+
+def test_back_with_javascript_shows_the_earlier_currency_and_keeps_the_last_one_chosen(
+    client, career
+):
+    salaries(client, currency="USD")
+    salaries(client, currency="EUR")
+    # htmx asks for the earlier address again when the visitor goes Back to it.
+    restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+
+    restored, html = salaries(client, headers=restore, currency="USD")
+
+    assert restored.status_code == HTTPStatus.OK
+    assert '<option value="USD" selected>' in html
+    assert "currency" not in restored.cookies
+    assert '<option value="EUR" selected>' in salaries(client)[1]
 
 
 def test_an_unknown_currency_falls_back_to_the_remembered_one(client, career):

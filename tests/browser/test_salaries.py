@@ -55,6 +55,37 @@ def test_back_after_two_changes_shows_the_first_ones_choices_and_figures_togethe
     assert page.locator("#salary-sort").input_value() == "midpoint"
 
 
+def remembered_currency(page) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "currency"), None)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_back_after_two_currencies_shows_the_first_and_keeps_the_last_one_chosen(
+    site, browser, width
+):
+    with screen(browser, width, "light") as page:
+        page.goto(site + PATH)
+        for code in ["USD", "EUR"]:
+            page.select_option("#salary-currency", code)
+            page.wait_for_url(f"**currency={code}**")
+            page.locator(".summary", has_text=f"({code})").wait_for()
+
+        page.go_back()
+
+        page.wait_for_url("**currency=USD**")
+        page.locator(".summary", has_text="US dollar (USD)").wait_for()
+        assert page.locator("#salary-currency").input_value() == "USD"
+        assert remembered_currency(page) == "EUR"
+
+        # Back to the address that names no currency: it shows the one chosen last.
+        page.go_back()
+
+        page.wait_for_url(site + PATH)
+        page.locator(".summary", has_text="Euro (EUR)").wait_for()
+        assert page.locator("#salary-currency").input_value() == "EUR"
+        assert remembered_currency(page) == "EUR"
+
+
 def test_changing_currency_without_javascript_loads_the_whole_page(site, page_without_js):
     page = page_without_js
     page.goto(site + PATH)
