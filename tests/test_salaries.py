@@ -384,6 +384,14 @@ def test_form_is_a_plain_get_form_that_htmx_enhances(client, url):
     assert '<button type="submit">' in html
 
 
+def test_the_form_asks_the_browser_not_to_put_back_choices_from_a_later_page(client, url):
+    """Without it, Back without JavaScript shows one page's figures under the next one's
+    choices: the browser refills the controls as they were when the visitor left."""
+    _, html = page(client, url, currency="USD")
+    form = re.search(r"<form [^>]*>", html).group(0)
+    assert 'autocomplete="off"' in form
+
+
 def test_currency_code_is_read_in_any_case(client, url):
     response, html = page(client, url, currency="usd")
     assert response.status_code == HTTPStatus.OK

@@ -86,6 +86,33 @@ def test_back_after_two_currencies_shows_the_first_and_keeps_the_last_one_chosen
         assert remembered_currency(page) == "EUR"
 
 
+@pytest.mark.parametrize("width", [320, 1280])
+def test_back_without_javascript_shows_the_choices_of_the_page_it_returns_to(site, browser, width):
+    with screen(browser, width, "light", java_script_enabled=False) as page:
+        page.goto(site + PATH)
+        page.select_option("#salary-currency", "USD")
+        page.click("button[type=submit]")
+        page.wait_for_url("**currency=USD**")
+        page.select_option("#salary-currency", "EUR")
+        page.check("input[name=rates][value=latest]")
+        page.select_option("#salary-sort", "minimum")
+        page.click("button[type=submit]")
+        page.wait_for_url("**currency=EUR**")
+
+        page.go_back()
+
+        page.wait_for_url("**currency=USD**")
+        shown = summary(page)
+        currency = page.locator("#salary-currency").input_value()
+        rates = page.locator("input[name=rates]:checked").get_attribute("value")
+        sort = page.locator("#salary-sort").input_value()
+
+    assert "US dollar (USD)" in shown
+    assert "each document's own date" in shown
+    assert "sorted by midpoint" in shown
+    assert (currency, rates, sort) == ("USD", "own", "midpoint")
+
+
 def test_changing_currency_without_javascript_loads_the_whole_page(site, page_without_js):
     page = page_without_js
     page.goto(site + PATH)
