@@ -92,7 +92,7 @@ def test_a_question_both_documents_ask_is_one_question_with_both_answers(client,
     assert html.count('<details class="faq"') == 2 and "2 questions" in html
     question = html.split(f'id="{first.anchor}"', 1)[1].split("</details>", 1)[0]
     assert "Six months." in question and "Two years." in question
-    assert f'<span id="{second.anchor}"></span>' in question
+    assert f'<span class="question-anchor" id="{second.anchor}"></span>' in question
     assert 'class="answers compared"' in question
     for source in (older, newer):
         assert f"{source.short_name} says:" in question

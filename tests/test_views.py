@@ -395,16 +395,44 @@ def test_an_item_merged_from_two_keeps_the_old_anchor_and_shows_once(client, car
         assert f'id="item-{item.slug}"' in html
 
 
+def shown_questions(html: str) -> list[str]:
+    """The anchors of the questions a FAQ page shows, in order."""
+    return re.findall(
+        r'<details class="faq">\s*<summary>.*?</summary>\s*<span [^>]*id="([^"]+)"', html
+    )
+
+
 def test_faqs_are_deep_linkable_details_with_reconstructed_questions_marked(client, site):
     html = text(client.get(f"/{site.slug}/faqs/"))
     faqs = list(site.faq_set.all())
     assert html.count('<details class="faq"') == len(faqs) == 2
     for faq in faqs:
-        start = html.index(f'<details class="faq" id="{faq.slug}">')
+        start = html.index(f'id="{faq.slug}"')
+        start = html.rindex('<details class="faq">', 0, start)
         entry = html[start : html.index("</details>", start)]
         assert ("question reconstructed</span>" in entry) == faq.question_reconstructed
         assert f'<a class="permalink" href="#{faq.slug}">' in entry
     assert 'id="faq-filter"' in html and 'method="get"' in html
+
+
+def test_a_questions_address_and_its_old_ones_name_marks_in_the_part_that_opens(client, career):
+    """Browsers open a closed <details> to show what an address names in its hidden part (not
+    the <details> itself, nor its summary), without scripts too."""
+    asked_twice = [
+        FaqFactory(career=career, question="How long does it take?", slug=slug)
+        for slug in ("how-long-first", "how-long-second")
+    ]
+    asked_once = FaqFactory(career=career, question="Is a degree required?")
+    html = text(client.get(f"/{career.slug}/faqs/"))
+    entries = re.findall(r'<details class="faq">(.*?)</details>', html, re.S)
+    assert len(entries) == 2
+    for entry, faqs in zip(entries, [asked_twice, [asked_once]], strict=True):
+        summary, hidden_part = entry.split("</summary>")
+        for faq in faqs:
+            assert f'<span class="question-anchor" id="{faq.slug}"></span>' in hidden_part
+            assert f'id="{faq.slug}"' not in summary
+        assert f'<a class="permalink" href="#{faqs[0].slug}">' in hidden_part
+    assert html.count(f'id="{asked_twice[1].slug}"') == 1
 
 
 def test_faq_filter_works_without_javascript(client, career):
@@ -413,7 +441,7 @@ def test_faq_filter_works_without_javascript(client, career):
     FaqFactory(career=career, question="Is a degree required?", answer="No.")
     FaqFactory(career=career, question="Which bootcamp?", answer="Any.")
     html = text(client.get(f"/{career.slug}/faqs/", {"q": "Degree  BOOTCAMP"}))
-    shown = re.findall(r'<details class="faq" id="([^"]+)"', html)
+    shown = shown_questions(html)
     assert shown == [both_in_question.slug, both_across.slug]
     assert "2 of 4 questions match" in html
 
@@ -440,7 +468,7 @@ def test_the_faq_filter_finds_a_word_in_its_singular_or_plural_as_search_does(
         "both": FaqFactory(career=career, question="Degree or salary first?", answer="Either."),
     }
     html = text(client.get(f"/{career.slug}/faqs/", {"q": query}))
-    found = re.findall(r'<details class="faq" id="([^"]+)"', html)
+    found = shown_questions(html)
     assert sorted(found) == sorted(faqs[name].slug for name in shown)
 
 

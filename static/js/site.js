@@ -29,9 +29,14 @@
     var id = decodeURIComponent(window.location.hash.slice(1));
     var anchored = id && document.getElementById(id);
     if (anchored && target.contains(anchored)) {
-      openTarget();
-      // A question's address names its <details>: focus goes to its summary, which takes it.
-      var summary = anchored.tagName === "DETAILS" && anchored.querySelector("summary");
+      // The browser opens a <details> that holds what an address names when it goes there
+      // itself, not when htmx changes the address: a question is opened here, and focus goes
+      // to its summary.
+      var details = anchored.closest("details");
+      if (details) {
+        details.open = true;
+      }
+      var summary = anchored.matches(".question-anchor") && details.querySelector("summary");
       if (!summary) {
         anchored.setAttribute("tabindex", "-1");
       }
@@ -47,7 +52,6 @@
       heading.setAttribute("tabindex", "-1");
       heading.focus({ preventScroll: true });
     }
-    openTarget();
   });
 
   // The overview's map opens an item in its panel (htmx loads it there and puts the item's
@@ -305,19 +309,6 @@
       event.target.select();
     }
   });
-
-  // A link to one question (or to an answer within it) opens it.
-  function openTarget() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    var element = id && document.getElementById(id);
-    var details = element && element.closest("details");
-    if (details) {
-      details.open = true;
-    }
-  }
-
-  window.addEventListener("hashchange", openTarget);
-  document.addEventListener("DOMContentLoaded", openTarget);
 
   // Print every answer, not just the open ones.
   var openedForPrint = [];
