@@ -951,6 +951,8 @@ def test_an_import_with_a_bad_target_date_imports_nothing(
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
     assert "Nothing was imported." in response.content.decode()
+    # It says so in its title, as the progress page does when its goal form is refused.
+    assert "<title>Error: Import your progress · Roadmap</title>" in response.content.decode()
     assert snapshot() == before
 
 
@@ -999,6 +1001,8 @@ def test_a_malformed_import_is_refused_with_a_message_and_nothing_changes(
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
     assert "Nothing was imported." in response.content.decode()
+    # It says so in its title, as the progress page does when its goal form is refused.
+    assert "<title>Error: Import your progress · Roadmap</title>" in response.content.decode()
     assert snapshot() == before
 
 
@@ -1117,6 +1121,13 @@ def test_an_import_without_a_file_is_refused(user_client):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Choose a file to import." in response.content.decode()
+    assert "<title>Error: Import your progress · Roadmap</title>" in response.content.decode()
+
+
+def test_the_import_form_says_error_in_its_title_only_once_a_file_is_refused(user_client):
+    html = user_client.get(reverse("progress:import")).content.decode()
+
+    assert "<title>Import your progress · Roadmap</title>" in html
 
 
 def test_an_anonymous_visitor_can_import(client, skill):
