@@ -264,13 +264,27 @@ def test_a_status_sent_from_a_page_with_an_old_token_says_to_reload_it(site, pag
 
 
 @pytest.mark.parametrize("width", [320, 390])
-def test_status_controls_and_buttons_are_at_least_44_pixels_on_a_phone(site, browser, user, width):
+def test_controls_buttons_and_links_that_stand_alone_are_at_least_44_pixels_on_a_phone(
+    site, browser, user, width
+):
+    """The status controls, buttons and navigation, the road map's links, the overview's
+    contents, the sources page's lists of what cites a document, and the skip links (measured
+    while they have the focus, the only time they show). Links within a sentence are left out,
+    as WCAG allows."""
     context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True)
     phone = context.new_page()
     sign_in(phone, site)
     item = ChecklistItem.objects.get(slug=next(iter(MARKED)))
-    paths = [*with_progress(user), f"/progress/items/{item.pk}/", "/backend-developer/salaries/"]
-    targets = ".status-option, .note-link, button, .button, .site-nav a, .career-nav a"
+    paths = [
+        *with_progress(user),
+        f"/progress/items/{item.pk}/",
+        "/backend-developer/salaries/",
+        "/sources/",
+    ]
+    targets = (
+        ".status-option, .note-link, button, .button, .site-nav a, .career-nav a,"
+        " .map-node, .toc a, .cited-list summary"
+    )
     too_small = {}
     for path in paths:
         phone.goto(site + path)
@@ -280,6 +294,10 @@ def test_status_controls_and_buttons_are_at_least_44_pixels_on_a_phone(site, bro
                 return [e.textContent.trim().slice(0, 30), box.width, box.height];
             })"""
         )
+        for skip_link in phone.locator(".skip-link, .map-skip").all():
+            skip_link.focus()
+            box = skip_link.bounding_box()
+            boxes.append([skip_link.text_content(), box["width"], box["height"]])
         small = [box for box in boxes if box[1] < 44 or box[2] < 44]
         if small:
             too_small[path] = small
