@@ -10,7 +10,7 @@ and shows the same figures as a table; colours and type sizes live in site.css.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -40,8 +40,12 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly_done(changes: Iterable[tuple[datetime, int, str]], today: date) -> list[Week]:
-    """Items done at the end of each week, from the week of the first change to this week.
+def weekly_done(
+    changes: Iterable[tuple[datetime, int, str]], today: date, counted: Collection[int]
+) -> list[Week]:
+    """Items done at the end of each week, from the week of the first change to this week,
+    among the items `counted` (by id): those the chart's total counts today, so that no week
+    counts an item since skipped or taken off the roadmap.
 
     `changes` are (when, item id, status after the change), in the order they happened. Weeks
     are those of the site's time zone, as `today` is: a change belongs to the day it was made
@@ -60,7 +64,8 @@ def weekly_done(changes: Iterable[tuple[datetime, int, str]], today: date) -> li
         while change is not None and change[0] < end:
             statuses[change[1]] = change[2]
             change = next(pending, None)
-        weeks.append(Week(start, sum(1 for status in statuses.values() if status == DONE)))
+        done = sum(1 for item, status in statuses.items() if status == DONE and item in counted)
+        weeks.append(Week(start, done))
         start = end
     return weeks
 

@@ -126,7 +126,6 @@ class CareerProgress(Overlay):
         retired = [record for pk, record in saved.items() if pk not in current]
         goal = Goal.objects.of(owner).filter(career=roadmap.career).first()
         changes = StatusChange.objects.of(owner).filter(item__career=roadmap.career)
-        weeks = weekly_done(changes.values_list("changed_at", "item_id", "after"), today)
         progress = cls.of(
             roadmap,
             {pk: record.status for pk, record in saved.items()},
@@ -137,9 +136,13 @@ class CareerProgress(Overlay):
             goal=goal,
             chart=None,
         )
-        if not weeks or not progress.summary.counted:
+        # Out of the items the summary counts: a skipped item is not one to do, nor is a retired
+        # one, in any week.
+        counted = {pk for pk, status in progress.statuses.items() if status != Status.SKIPPED}
+        history = changes.values_list("changed_at", "item_id", "after")
+        weeks = weekly_done(history, today, counted)
+        if not weeks or not counted:
             return progress  # nothing to chart, or every item skipped: nothing to count
-        # Out of the items the summary counts: a skipped item is not one to do.
         chart = draw(weeks, progress.summary.counted, goal and goal.target_date)
         return replace(progress, chart=chart)
 

@@ -131,6 +131,8 @@ def test_with_every_item_skipped_the_pages_say_so_not_0_of_0(client, career):
         words = text(client.get(address).content.decode())
         assert "3 of 3 items skipped, none left to do." in words
         assert "of 0" not in words
+    assert "Every item is skipped: nothing is left to count." in words  # the dashboard's chart
+    assert "Nothing to draw yet" not in words
 
 
 def test_one_item_left_to_count_is_one_item_not_items(client, career):

@@ -34,7 +34,7 @@ def test_weeks_count_items_done_at_each_weeks_end_from_the_first_change():
         (at(MONDAY + timedelta(days=9)), 2, "done"),
         (at(MONDAY + timedelta(days=10)), 1, "learning"),
     ]
-    weeks = weekly_done(changes, today=MONDAY + timedelta(days=20))
+    weeks = weekly_done(changes, today=MONDAY + timedelta(days=20), counted={1, 2})
 
     assert weeks == [
         Week(MONDAY, 1),
@@ -49,11 +49,20 @@ def test_weeks_are_those_of_the_sites_time_zone_as_today_is(settings):
     # Sunday evening in New York, Monday in UTC.
     changes = [(at(sunday + timedelta(days=1), hour=2), 1, "done")]
 
-    assert weekly_done(changes, today=sunday) == [Week(MONDAY, 1)]
+    assert weekly_done(changes, today=sunday, counted={1}) == [Week(MONDAY, 1)]
 
 
 def test_no_history_gives_no_weeks():
-    assert weekly_done([], today=MONDAY) == []
+    assert weekly_done([], today=MONDAY, counted={1}) == []
+
+
+def test_no_week_counts_an_item_the_total_no_longer_counts():
+    # Item 2 was done in the first week, then skipped or taken off the roadmap.
+    changes = [(at(MONDAY), 1, "done"), (at(MONDAY), 2, "done")]
+
+    weeks = weekly_done(changes, today=MONDAY + timedelta(days=7), counted={1})
+
+    assert weeks == [Week(MONDAY, 1), Week(MONDAY + timedelta(days=7), 1)]
 
 
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))

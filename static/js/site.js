@@ -310,6 +310,21 @@
     }
   });
 
+  // A browser opens a closed <details> to show what an address names inside it; one that does
+  // not (older ones) has the question opened here, and scrolled to.
+  function showQuestion() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var anchored = id && document.getElementById(id);
+    var details = anchored && anchored.closest("details");
+    if (details && !details.open) {
+      details.open = true;
+      anchored.scrollIntoView({ block: "start" });
+    }
+  }
+
+  window.addEventListener("hashchange", showQuestion);
+  document.addEventListener("DOMContentLoaded", showQuestion);
+
   // Print every answer, not just the open ones.
   var openedForPrint = [];
   window.addEventListener("beforeprint", function () {
