@@ -47,6 +47,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # what starts the ids of the panel's status control, apart from the overview's own control.
 MAP_PANEL = "map-panel"
 PANEL_PREFIX = "panel-"
+# The id of the target date's form on the visitor's progress page on a career.
+GOAL_FORM = "goal-form"
 
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
@@ -262,13 +264,15 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
         context = {"progress": progress, "goal_form": form}
         return render(request, "progress/career.html", context, status=HTTPStatus.BAD_REQUEST)
     target = form.cleaned_data["target_date"]
+    # Said beside the form, where the redirect lands (see messages_at).
     if target:
         owner = Owner.of(request, create=True)
         Goal.objects.set_for(owner, career, target)
-        messages.success(request, f"Your target date is {date_format(target, 'j F Y')}.")
+        said = f"Your target date is {date_format(target, 'j F Y')}."
     else:
         Goal.objects.of(request.owner).filter(career=career).delete()
-        messages.success(request, "Your target date is removed.")
+        said = "Your target date is removed."
+    messages.success(request, said, extra_tags=GOAL_FORM)
     return redirect(reverse("progress:career", args=[career.slug]) + "#goal")
 
 

@@ -762,6 +762,26 @@ def test_a_target_date_that_has_passed_is_shown_without_an_error(user_client, us
     assert "Choose a date after today." not in html
 
 
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("2099-01-01", "Your target date is 1 January 2099."), ("", "Your target date is removed.")],
+)
+def test_a_saved_target_date_is_confirmed_right_after_its_form_where_the_page_lands(
+    user_client, career, value, said
+):
+    back = user_client.post(goal_url(career), {"target_date": value})
+    assert back["Location"].endswith("#goal")
+
+    html = user_client.get(back["Location"]).content.decode()
+
+    confirmed = f'</form>\n<p class="saved" id="goal-form-saved" role="status">{said}</p>'
+    assert html.count(said) == 1 and confirmed in html
+    form = html.index('<form class="goal-form" id="goal-form"')
+    assert html.index('id="goal"') < form < html.index(confirmed)
+    assert 'class="messages"' not in html
+    assert said not in user_client.get(back["Location"]).content.decode()
+
+
 def test_an_anonymous_visitor_can_set_a_target_date(client, career):
     client.post(goal_url(career), {"target_date": "2099-01-01"})
 

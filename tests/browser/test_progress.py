@@ -171,6 +171,57 @@ def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_wi
     assert "1 of " in page.locator("#overall-progress").inner_text()
 
 
+# Phones saving without htmx: with JavaScript off, or with it on and htmx not loaded, whose forms
+# post as they do without JavaScript and come back to the same page. axe-core runs only in the
+# second: with JavaScript off its script cannot run either.
+WITHOUT_HTMX = [
+    (390, 844, "light", False),
+    (320, 640, "dark", False),
+    (390, 844, "dark", True),
+    (320, 640, "light", True),
+]
+
+
+@pytest.fixture(
+    params=WITHOUT_HTMX,
+    ids=[f"{w}px-{s}-{'htmx-missing' if js else 'no-js'}" for w, _, s, js in WITHOUT_HTMX],
+)
+def phone_without_htmx(request, browser):
+    """A phone's page that saves without htmx, and whether axe-core can run on it."""
+    width, height, scheme, javascript = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=True,
+        color_scheme=scheme,
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.route("**/htmx-2.min.js", lambda route: route.abort())
+    yield page, javascript
+    context.close()
+
+
+def test_a_target_date_saved_is_confirmed_in_view_beside_its_form(site, phone_without_htmx, axe):
+    page, scripts_run = phone_without_htmx
+    page.goto(f"{site}/dashboard/backend-developer/")
+
+    page.fill("#id_target_date", "2099-01-01")
+    page.get_by_role("button", name="Save target date").click()
+
+    page.wait_for_url(f"{site}/dashboard/backend-developer/#goal")
+    confirmation = page.locator("#goal-form-saved")
+    expect(confirmation).to_have_text("Your target date is 1 January 2099.")
+    expect(confirmation).to_have_attribute("role", "status")
+    expect(confirmation).to_be_in_viewport(ratio=1)
+    expect(page.locator("#goal")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    assert page.locator(".messages").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    if scripts_run:
+        assert axe(page) == []
+
+
 def test_a_page_reached_with_javascript_from_one_without_forms_saves_a_status(site, page):
     """htmx's requests take the token the first page loaded keeps at its end, though the home
     page has no form of its own."""
