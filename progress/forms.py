@@ -31,6 +31,12 @@ UNSTORABLE = {
 }
 
 
+def status_form_id(item: ChecklistItem, prefix: str = "") -> str:
+    """The id of an item's status control on a page; `prefix` tells a second control of the same
+    item on one page apart (the overview's map panel)."""
+    return f"{prefix}status-{item.slug}"
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=Status.choices,

@@ -33,6 +33,7 @@ from .forms import (
     ImportForm,
     NoteForm,
     StatusForm,
+    status_form_id,
 )
 from .limits import limited, notes_refusal
 from .models import Goal, Owner, Progress, ShareLink, Status, StatusChange
@@ -113,8 +114,11 @@ def set_status(request: HttpRequest, item_id: int) -> HttpResponse:
     if not form.is_valid():
         return _error(request, form.errors["status"][0], HTTPStatus.BAD_REQUEST)
     owner = Owner.of(request, create=True)
-    Progress.objects.save_for(owner, item, status=form.cleaned_data["status"])
+    status = Status(form.cleaned_data["status"])
+    Progress.objects.save_for(owner, item, status=status)
     if not request.htmx:
+        # Said beside the control, where the redirect lands (see messages_at).
+        messages.success(request, f"Saved: {status.label}", extra_tags=status_form_id(item))
         return redirect(_back_to(request, item))
     # Sent from the overview, which has the map, whose parts change too: from its checklist, or
     # from the map's panel; and the panel may be open on the item changed in the checklist.

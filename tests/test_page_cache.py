@@ -178,6 +178,32 @@ def test_a_page_with_a_message_waiting_is_rendered_for_its_visitor_alone(overvie
     assert "Your note is saved." not in Client().get(overview).content.decode()
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_status_saved_without_javascript_is_said_to_its_visitor_and_never_stored(
+    overview, user, signed_in
+):
+    from django.core.cache import caches
+
+    item = ChecklistItem.objects.current().filter(kind="skill").first()
+    visitor = Client()
+    if signed_in:
+        visitor.force_login(user)
+    back = visitor.post(f"/progress/items/{item.pk}/status/", {"status": "done", "next": overview})
+
+    confirmed = visitor.get(back["Location"])
+
+    assert "Saved: Done" in confirmed.content.decode()
+    assert page_key(confirmed.wsgi_request) is None
+    # The same page for the same visitor and progress, now stored: without the confirmation.
+    again = visitor.get(overview)
+    stored = caches["pages"].get(page_key(again.wsgi_request))
+    assert isinstance(stored, StoredPage)
+    assert "Saved: " not in stored.html("t").decode()
+    assert "Saved: " not in again.content.decode()
+    for stranger in (Client(), Client()):
+        assert "Saved: " not in stranger.get(overview).content.decode()
+
+
 def test_an_anonymous_visitors_pages_are_versioned_by_their_session_alone(career):
     """A returning visitor without an account costs the shared cache one read (their session):
     each change of their progress renews the session, and that renewal versions their pages."""
@@ -189,10 +215,11 @@ def test_an_anonymous_visitors_pages_are_versioned_by_their_session_alone(career
     url = f"/progress/items/{item.pk}/status/"
     checked = f'id="status-{item.slug}-{{}}" name="status" value="{{}}" checked>'
 
-    visitor.post(url, {"status": "learning"})
+    # Each save comes back to a page that says so to this visitor alone, and is not stored.
+    visitor.get(visitor.post(url, {"status": "learning"})["Location"])
     before = page_key(visitor.get(page).wsgi_request)
     assert checked.format("learning", "learning") in visitor.get(page).content.decode()
-    visitor.post(url, {"status": "done"})
+    visitor.get(visitor.post(url, {"status": "done"})["Location"])
 
     assert page_key(visitor.get(page).wsgi_request) != before
     assert checked.format("done", "done") in visitor.get(page).content.decode()

@@ -103,6 +103,56 @@ def test_status_change_ignores_a_next_address_off_the_site(client, action, next_
     assert response["Location"] == action.get_absolute_url()
 
 
+def saved_region(item: ChecklistItem, said: str = "") -> str:
+    """The live region after an item's status control, saying `said`."""
+    return f'<p class="saved" id="status-{item.slug}-saved" role="status">{said}</p>'
+
+
+@pytest.mark.parametrize("page_of", ["overview", "item", "career"])
+def test_a_status_saved_without_javascript_is_confirmed_beside_its_control_where_it_lands(
+    client, career, skill, page_of
+):
+    page = {
+        "overview": career.get_absolute_url(),
+        "item": reverse("progress:item", args=[skill.pk]),
+        "career": reverse("progress:career", args=[career.slug]),
+    }[page_of]
+    back = mark(client, skill, "done", next=page)
+    assert back["Location"] == f"{page}#item-{skill.slug}"
+
+    html = client.get(back["Location"]).content.decode()
+
+    assert saved_region(skill, "Saved: Done") in html
+    # A screen reader reaching the control hears it too; nothing is said at the top.
+    described = f'aria-describedby="status-{skill.slug}-saved"><legend'
+    assert html.count(described) == 1
+    assert 'class="messages"' not in html
+    # Beside this item alone, once; every other control's region waits empty.
+    regions = re.findall(r'<p class="saved" id="status-[^"]+" role="status">([^<]*)</p>', html)
+    assert regions.count("Saved: Done") == 1 and html.count("Saved: ") == 1
+    assert set(regions) == ({"Saved: Done"} if page_of == "item" else {"", "Saved: Done"})
+    again = client.get(page).content.decode()
+    assert saved_region(skill) in again and "Saved: " not in again
+
+
+def test_a_status_saved_with_htmx_leaves_nothing_to_say_on_the_next_page(client, career, skill):
+    mark(client, skill, "done", htmx=True)
+
+    html = client.get(career.get_absolute_url()).content.decode()
+
+    assert saved_region(skill) in html and "Saved: " not in html
+
+
+def test_the_answer_to_an_htmx_change_leaves_a_message_waiting_for_the_page(client, skill):
+    """The control in the answer looks for no message: its page shows them."""
+    client.post(reverse("progress:note", args=[skill.pk]), {"note": "Read the docs"})
+    mark(client, skill, "done", htmx=True)
+
+    html = client.get(reverse("progress:item", args=[skill.pk])).content.decode()
+
+    assert "Your note is saved." in html
+
+
 def test_status_change_with_htmx_answers_the_control_and_the_summaries_out_of_band(
     client, career, action, roadmap
 ):
@@ -1290,7 +1340,8 @@ def step_counter(client: Client, page: str, step) -> str:
 def test_a_returning_visitors_page_needs_no_query_until_they_save_again(
     client, career, action, django_assert_num_queries
 ):
-    mark(client, action, "learning")
+    # The page the save comes back to says "Saved" to this visitor alone, and is not stored.
+    client.get(mark(client, action, "learning")["Location"])
     page = career.get_absolute_url()
     client.get(page)
     with django_assert_num_queries(0):

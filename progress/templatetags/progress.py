@@ -8,7 +8,9 @@ from django.utils.safestring import SafeString
 
 from careers.models import Career
 from careers.roadmap import Roadmap
+from careers.templatetags.messages_at import message_at
 
+from ..forms import status_form_id
 from ..models import Progress, Status
 from ..overlay import CareerProgress, Overlay
 
@@ -69,10 +71,20 @@ def item_status(context, item, status: Status, next_page: str = "", **options) -
     """One item's status control, a radio group that posts without JavaScript too, and a link
     to the item's note. Options: `has_note`, whether there is a note, where the page knows it;
     `note_link=False` leaves the link out; `oob`; `prefix` starts its ids, for a second control
-    of the same item on one page (the map's panel)."""
+    of the same item on one page (the map's panel); `live_region=False` leaves out the region
+    after the control that says what was saved, for an answer that keeps the page's own (a
+    control sent out of band never has one).
+
+    After a status saved without JavaScript the page it comes back to says so beside the control
+    ("Saved: Done"): a message placed at it (see careers/templatetags/messages_at.py). Answers to
+    htmx leave messages alone: they come after no such save, and no page shows them."""
     request = context["request"]
+    form_id = status_form_id(item, options.get("prefix", ""))
+    messages = context.get("messages")
+    saved = message_at(messages, form_id) if messages and not request.htmx else None
     return {
-        "form_id": f"{options.get('prefix', '')}status-{item.slug}",
+        "form_id": form_id,
+        "saved": saved,
         "item": item,
         "status": status,
         "choices": Status.choices,

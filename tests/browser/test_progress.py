@@ -202,6 +202,33 @@ def phone_without_htmx(request, browser):
     context.close()
 
 
+def test_a_status_saved_without_javascript_is_confirmed_in_view_beside_its_control(
+    site, phone_without_htmx, axe
+):
+    page, scripts_run = phone_without_htmx
+    # An item halfway down the skills page: the page comes back scrolled to it.
+    roadmap = Roadmap.read("backend-developer", ("steps", "checklist"))
+    items = next(stage.items for stage in roadmap.stages if stage.url.endswith("/skills/"))
+    item = items[len(items) // 2]
+    page.goto(f"{site}/backend-developer/skills/")
+
+    page.locator(f"#status-{item.slug} input[value=done]").check()
+    page.locator(f"#status-{item.slug} .status-save").click()
+
+    page.wait_for_url(f"{site}/backend-developer/skills/#item-{item.slug}")
+    confirmation = page.locator(f"#status-{item.slug}-saved")
+    expect(confirmation).to_have_text("Saved: Done")
+    expect(confirmation).to_have_attribute("role", "status")
+    expect(confirmation).to_be_in_viewport(ratio=1)
+    expect(page.locator(f"#status-{item.slug}-done")).to_be_checked()
+    expect(page.locator(f"#status-{item.slug} .status-save")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 0
+    assert page.locator(".messages").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    if scripts_run:
+        assert axe(page) == []
+
+
 def test_a_target_date_saved_is_confirmed_in_view_beside_its_form(site, phone_without_htmx, axe):
     page, scripts_run = phone_without_htmx
     page.goto(f"{site}/dashboard/backend-developer/")
