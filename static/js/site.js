@@ -232,6 +232,40 @@
     }
   }
 
+  // A save said in the live region after its control ("Saved: Done"; role="status", there since
+  // the page loaded, so that screen readers say it and focus stays where it is). Its words are
+  // replaced, never added to, and only the latest save is said: the region that said the one
+  // before is emptied. The same words twice (the same status saved again) are taken out and put
+  // back, a change screen readers say again.
+  var savedRegion = null;
+  var savedTimer = 0;
+
+  function saySaved(form, text) {
+    var region = document.getElementById(form.id + "-saved");
+    window.clearTimeout(savedTimer);
+    if (savedRegion && savedRegion !== region) {
+      savedRegion.textContent = "";
+    }
+    savedRegion = region;
+    if (!region) {
+      return;
+    }
+    if (text && region.textContent === text) {
+      region.textContent = "";
+      savedTimer = window.setTimeout(function () {
+        region.textContent = text;
+      }, 150);
+    } else {
+      region.textContent = text;
+    }
+  }
+
+  function statusLabel(form, value) {
+    var radio = "input[name=status][value='" + CSS.escape(value) + "']";
+    var mark = form.querySelector(radio + " + .status-mark");
+    return mark ? mark.textContent : value;
+  }
+
   document.addEventListener("change", function (event) {
     var form = statusForm(event.target);
     if (form && event.target.name === "status") {
@@ -249,11 +283,13 @@
     if (event.detail.successful && answered !== 429) {
       form.dataset.saved = sent;
       sayProblem(form, "");
+      saySaved(form, "Saved: " + statusLabel(form, sent));
     } else {
       // Show what is saved, not a choice that was not. A refusal for coming too often brings its
       // own message (swapped into the form); anything else is said here. A page whose form
       // token is out of date (the visitor signed in or out elsewhere) must be loaded again.
       showChoice(form, form.dataset.saved);
+      saySaved(form, "");
       if (answered === 403) {
         sayProblem(form, "Not saved: this page is out of date. Please reload it and choose again.");
       } else if (answered !== 429) {

@@ -171,6 +171,41 @@ def test_marking_an_item_without_javascript_comes_back_to_the_item(site, page_wi
     assert "1 of " in page.locator("#overall-progress").inner_text()
 
 
+def test_a_status_saved_with_javascript_is_said_in_its_live_region_and_focus_stays(site, page, axe):
+    other = "database-management"
+    page.goto(f"{site}/backend-developer/skills/")
+    region = page.locator(f"#status-{SKILL}-saved")
+    expect(region).to_have_attribute("role", "status")
+    expect(region).to_be_empty()
+    page.evaluate(f"window.region = document.getElementById('status-{SKILL}-saved')")
+    live_regions = page.locator("[role=status]").count()
+    page.locator(f"#status-{SKILL}-not-started").focus()
+
+    # Arrow keys step through the statuses, each one saved as it is chosen: many in a row, from
+    # not started to learning, done, skipped and back, ending on done.
+    for key in ["ArrowRight"] * 3 + ["ArrowLeft"] * 2 + ["ArrowRight"] * 2 + ["ArrowLeft"]:
+        page.keyboard.press(key)
+
+    expect(page.locator(f"#status-{SKILL}-done")).to_be_checked()
+    page.wait_for_load_state("networkidle")
+    expect(region).to_have_text("Saved: Done")
+    assert Progress.objects.get().status == "done"
+    assert page.evaluate("document.activeElement.id") == f"status-{SKILL}-done"
+    # The same region, its words replaced each time: nothing added to the page.
+    assert page.evaluate(f"window.region === document.getElementById('status-{SKILL}-saved')")
+    assert region.evaluate("element => element.childNodes.length") == 1
+    assert page.locator("[role=status]").count() == live_regions
+    expect(region).to_be_visible()
+
+    page.locator(f"#item-{other} input[value=learning]").check()
+
+    expect(page.locator(f"#status-{other}-saved")).to_have_text("Saved: Learning")
+    # Only the latest save is said.
+    expect(region).to_be_empty()
+    assert page.locator(".saved:not(:empty)").count() == 1
+    assert axe(page) == []
+
+
 # Phones saving without htmx: with JavaScript off, or with it on and htmx not loaded, whose forms
 # post as they do without JavaScript and come back to the same page. axe-core runs only in the
 # second: with JavaScript off its script cannot run either.
