@@ -17,6 +17,17 @@
     }
   });
 
+  // The element the address names (#id), if the page has it. A fragment that is no valid
+  // percent-encoding (#%) names nothing.
+  function addressed() {
+    try {
+      var id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return null;
+    }
+    return (id && document.getElementById(id)) || null;
+  }
+
   // A page fetched by HTMX into <main> (htmx sets its title): move focus to the part its
   // address points to, such as the item a "Next up" link names, or else to its heading, so that
   // keyboard and screen reader users start where the page changed.
@@ -26,8 +37,7 @@
     if (!target || target.id !== "main" || event.target !== target) {
       return;
     }
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    var anchored = id && document.getElementById(id);
+    var anchored = addressed();
     if (anchored && target.contains(anchored)) {
       // The browser opens a <details> that holds what an address names when it goes there
       // itself, not when htmx changes the address: a question is opened here, and focus goes
@@ -349,8 +359,7 @@
   // A browser opens a closed <details> to show what an address names inside it; one that does
   // not (older ones) has the question opened here, and scrolled to.
   function showQuestion() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    var anchored = id && document.getElementById(id);
+    var anchored = addressed();
     var details = anchored && anchored.closest("details");
     if (details && !details.open) {
       details.open = true;

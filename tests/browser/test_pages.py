@@ -225,6 +225,21 @@ def test_a_closed_question_opens_again_when_its_link_is_followed_again(site, req
         assert page.evaluate("window.loadedOnce") is True
 
 
+def test_an_address_with_a_broken_fragment_leaves_the_page_working(site, page):
+    """ "#%" is no valid percent-encoding: the page's script names nothing by it, and goes on."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site + CAREER + "faqs/#%")
+    page.evaluate("window.loadedOnce = true")
+    page.evaluate("window.location.hash = '%E0%A4%A'")
+    # htmx still loads the next page into <main>, and its heading takes focus.
+    page.get_by_role("link", name="Market", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/market/$"))
+    expect(page.locator("h1")).to_be_focused()
+    assert page.evaluate("window.loadedOnce") is True
+    assert errors == []
+
+
 @pytest.mark.parametrize("anchor", [QUESTION, MERGED_ANSWER])
 def test_without_javascript_a_question_found_by_search_opens_in_view(site, page_without_js, anchor):
     page = page_without_js
