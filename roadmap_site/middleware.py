@@ -13,11 +13,13 @@ from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 
 from .logs import REQUEST_ID
 
@@ -140,7 +142,14 @@ class MethodNotAllowedPageMiddleware:
 def bad_request(request, exception) -> HttpResponse:
     """The site's 400 page, rendered without reading the request. Django's own reads the form
     again for its CSRF check: a body Django cannot decode (a form declared in a charset other
-    than UTF-8) then fails once more and the visitor got a 500 instead."""
+    than UTF-8) then fails once more and the visitor got a 500 instead.
+
+    A body larger than the site reads (DATA_UPLOAD_MAX_MEMORY_SIZE) gets a 413 that says so:
+    sending it again as it is would fail again."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        html = loader.render_to_string("413.html", {"limit": limit})
+        return HttpResponse(html, status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     return HttpResponse(loader.render_to_string("400.html"), status=HTTPStatus.BAD_REQUEST)
 
 

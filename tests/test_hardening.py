@@ -402,6 +402,28 @@ def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(item,
     assert not Progress.objects.exists()
 
 
+@pytest.mark.parametrize("form", ["progress:note", "progress:status"])
+def test_a_form_larger_than_the_site_reads_gets_a_413_saying_so_and_changes_nothing(
+    item, settings, form
+):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(item.get_absolute_url())
+    token = browser.cookies["csrftoken"].value
+    note = "n" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    response = browser.post(
+        reverse(form, args=[item.pk]),
+        {"csrfmiddlewaretoken": token, "status": "done", "note": note},
+    )
+
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    page = response.content.decode()
+    assert "<h1>Too much sent</h1>" in page
+    assert "(2.5\xa0MB at most), so nothing was changed" in page
+    assert policy_of(response)["frame-ancestors"] == ["'none'"]
+    assert not Progress.objects.exists()
+
+
 # Requests the site refuses before any view reads them
 
 
