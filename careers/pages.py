@@ -48,6 +48,11 @@ STORED_TOKEN_INPUT = re.compile(
 # What {% page_token %} writes, last in base.html: the token htmx's requests send (site.js). A
 # stored page's end starts there.
 PAGE_TOKEN_INPUT = '<input type="hidden" id="csrf-token" value="{token}">'
+# All a stored page's end holds besides its tokens: the ids of its forms, then base.html's last
+# tags. The end carries the visitor's secret and is compressed on its own, so that nothing a
+# request chose is ever compressed with it (csrf_secret).
+FORM_ID = re.compile(r"[\w-]+", re.ASCII)
+LAST_TAGS = re.compile(r"</div>\s*</body>\s*</html>\s*")
 # How the end of a stored page is compressed for each visitor (StoredPage.gzipped).
 END_WINDOW_BITS = 12
 END_MEMORY_LEVEL = 3
@@ -145,10 +150,19 @@ class StoredPage:
     def of(cls, html: str) -> StoredPage:
         forms = STORED_TOKEN_INPUT.findall(html)
         html = STORED_TOKEN_INPUT.sub("", html)
-        cut = html.rfind(PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER))
-        if cut < 0 or f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"' in html[:cut]:
+        page_token = PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER)
+        cut = html.rfind(page_token)
+        if (
+            cut < 0
             # A token only its end could give every visitor: {% csrf_token %} on a stored page.
-            raise ValueError("A stored page takes tokens from {% form_token %} and base.html.")
+            or f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"' in html[:cut]
+            or not LAST_TAGS.fullmatch(html, cut + len(page_token))
+            or not all(FORM_ID.fullmatch(form) for form in forms)
+        ):
+            raise ValueError(
+                "A stored page takes tokens from {% form_token %} and base.html, whose end holds "
+                "nothing else."
+            )
         inputs = "".join(TOKEN_INPUT.format(token=CSRF_PLACEHOLDER, form=form) for form in forms)
         head = html[:cut].encode()
         compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
@@ -186,8 +200,11 @@ def csrf_secret(request: HttpRequest) -> str:
     the token, the forms' ids and the page's last tags, nothing a request can put there. So the
     mask has nothing to guard, and it cost the most of serving a stored page: 64 random
     characters for a first visit and 32 for a returning one, each one system call. Anything else
-    is compressed whole, so it gets the masked token."""
-    if "CSRF_COOKIE" not in request.META:  # where CsrfViewMiddleware puts the cookie's secret
+    is compressed whole, so it gets the masked token; and no-transform asks proxies not to
+    compress a page again, whole (cached_page)."""
+    # CsrfViewMiddleware keeps the secret under these keys of request.META, which Django does not
+    # document: test_page_cache checks the token, the cookie and its renewal on each upgrade.
+    if "CSRF_COOKIE" not in request.META:
         rotate_token(request)
     # As get_token does: the cookie goes out again, its expiry renewed.
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
@@ -200,7 +217,8 @@ def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResp
     The view returns a TemplateResponse; only a 200 is kept. Pages carry the visitor's token,
     account links and progress, so no other cache may keep them: no shared one (private, Vary:
     Cookie), and not the browser's either, whose copy Back would show after the visitor changed
-    a status elsewhere (no-store).
+    a status elsewhere (no-store). No proxy may decompress one and compress it again whole
+    (no-transform), which would put the token beside what a search repeats (csrf_secret).
     """
 
     @wraps(view)
@@ -222,7 +240,7 @@ def cached_page(view: Callable[..., TemplateResponse]) -> Callable[..., HttpResp
         else:
             response.content = page.html(get_token(request))
         patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
-        patch_cache_control(response, private=True, no_store=True)
+        patch_cache_control(response, private=True, no_store=True, no_transform=True)
         return response
 
     return serve

@@ -15,7 +15,7 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from careers.models import ChecklistItem
-from careers.pages import CSRF_PLACEHOLDER, PAGE_TOKEN_INPUT, StoredPage, page_key
+from careers.pages import CSRF_PLACEHOLDER, PAGE_TOKEN_INPUT, TOKEN_INPUT, StoredPage, page_key
 from progress.models import Progress
 
 pytestmark = pytest.mark.django_db
@@ -160,21 +160,34 @@ def test_the_token_a_stored_page_carries_lets_its_visitor_post(
     assert Progress.objects.get(item=item).status == "done"
 
 
-def test_in_gzip_a_pages_token_is_compressed_apart_from_what_a_search_repeats(career):
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+@pytest.mark.parametrize("page", ["/search/", "overview"])
+def test_in_gzip_a_pages_token_is_compressed_apart_from_what_a_search_repeats(
+    overview, user, page, signed_in
+):
     """Against BREACH: the end, which carries the visitor's secret, is compressed on its own,
-    after a full flush, so it can be inflated alone, and it holds nothing the address chose."""
+    after a full flush, so it can be inflated alone, and it holds nothing the address chose.
+    On the overview the query is in every status form's `next`, whose token is in the end."""
     visitor = Client()
+    if signed_in:
+        visitor.force_login(user)
     query = "guessing the token"
-    answer = visitor.get("/search/", {"q": query}, HTTP_ACCEPT_ENCODING="gzip")
+    path = overview if page == "overview" else page
+    answer = visitor.get(path, {"q": query}, HTTP_ACCEPT_ENCODING="gzip")
     secret = visitor.cookies[settings.CSRF_COOKIE_NAME].value
 
     body = answer.content[:-8]  # without the gzip trailer (checksum and size)
     flushed = body.rindex(b"\x00\x00\xff\xff") + 4
     end = zlib.decompressobj(-zlib.MAX_WBITS).decompress(body[flushed:]).decode()
     html = gzip.decompress(answer.content).decode()
-    assert html.endswith(end) and query in html
+    assert html.endswith(end) and "guessing" in html
+    # And no proxy may compress the page again, whole.
+    assert "no-transform" in answer["Cache-Control"]
     assert end.startswith('<input type="hidden"') and end.count(secret) >= 1
-    assert query not in end and "guessing" not in end
+    # The page's own token, the sign-out form's, and on the overview each status form's.
+    assert ("sign-out" in end) is signed_in
+    assert (end.count(secret) > 1 + signed_in) is (page == "overview")
+    assert "guessing" not in end
     assert re.fullmatch(r'(<input type="hidden" [^<>]*>)+</div>\s*</body>\s*</html>\s*', end)
 
 
@@ -283,14 +296,34 @@ def test_a_query_that_holds_the_placeholder_comes_back_as_typed(career):
     assert page_token(html) == visitor.cookies["csrftoken"].value
 
 
+# The end of every page base.html makes.
+PAGE_END = PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER) + "</div>\n</body>\n</html>\n"
+
+
+def form_token(form: str) -> str:
+    return TOKEN_INPUT.format(token=CSRF_PLACEHOLDER, form=form)
+
+
+def test_a_page_whose_end_holds_only_tokens_and_the_last_tags_is_stored():
+    page = StoredPage.of(f"<main>{form_token('status-sql-basics')}</main>{PAGE_END}")
+
+    assert page.end == form_token("status-sql-basics") + PAGE_END
+    end = (form_token("status-sql-basics") + PAGE_END).replace(CSRF_PLACEHOLDER, "t")
+    assert page.html("t").decode() == f"<main></main>{end}"
+
+
 @pytest.mark.parametrize(
     "html",
     [
         # {% csrf_token %}: every visitor's form would send the placeholder, and be refused.
         f'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
-        f'value="{CSRF_PLACEHOLDER}"></form>' + PAGE_TOKEN_INPUT.format(token=CSRF_PLACEHOLDER),
+        f'value="{CSRF_PLACEHOLDER}"></form>' + PAGE_END,
         # No end to put the visitor's token in: a page that does not extend base.html.
         "<p>A page of its own</p>",
+        # Anything else in the end would be compressed with the visitor's secret.
+        PAGE_END.replace("</div>", "<p>what a search repeats</p></div>"),
+        PAGE_END + "<p>after the page</p>",
+        form_token("status?q=what a search repeats") + PAGE_END,
     ],
 )
 def test_a_page_that_cannot_take_each_visitors_token_is_not_stored_but_refused(html):
