@@ -346,6 +346,24 @@ def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     assert Progress.objects.get(item=item).note == "Python first"
 
 
+def test_a_note_larger_than_the_site_reads_is_said_unsaved_and_stays_in_its_box(
+    site, page, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/progress/items/{item.pk}/")
+    note = "A long thought. " * 80  # 1,280 characters: a note may be longer, the body may not
+
+    page.fill("#id_note", note)
+    page.click("#note-form button")
+
+    expect(page.locator("#note-saved")).to_have_text(
+        "Not saved: the note is too large to send. Please shorten it and save again."
+    )
+    expect(page.locator("#id_note")).to_have_value(note)
+    assert not Progress.objects.exists()
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_a_refused_note_is_announced_and_its_box_takes_focus(site, browser, javascript, settings):
     settings.NOTES_TOTAL_LIMITS = {**settings.NOTES_TOTAL_LIMITS, "session": 10}
