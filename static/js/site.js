@@ -308,20 +308,25 @@
     }
   });
 
-  // A note that could not be saved stays in its box, and the live region after the form says so
-  // (a refused note comes back in the form's answer instead, with its reason): a note larger
-  // than the site reads (413), or any other failure.
+  // A note that could not be saved stays in its box, and the form says so, as a status control
+  // does, in place of an earlier "Saved." (a refused note comes back in the form's answer
+  // instead, with its reason): a note larger than the site reads (413), or any other failure.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
-    var region = document.getElementById("note-saved");
-    if (!form || form.id !== "note-form" || event.detail.successful || !region) {
+    if (!form || form.id !== "note-form" || event.detail.successful) {
       return;
     }
     var answered = event.detail.xhr ? event.detail.xhr.status : 0;
-    region.textContent =
+    var saved = document.getElementById("note-saved");
+    if (saved) {
+      saved.textContent = "";
+    }
+    sayProblem(
+      form,
       answered === 413
         ? "Not saved: the note is too large to send. Please shorten it and save again."
-        : "Not saved: the site could not be reached. Please save again.";
+        : "Not saved: the site could not be reached. Please save again."
+    );
   });
 
   // A page the browser brings back from its back-forward cache (which some browsers do even for

@@ -353,15 +353,21 @@ def test_a_note_larger_than_the_site_reads_is_said_unsaved_and_stays_in_its_box(
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(f"{site}/progress/items/{item.pk}/")
     note = "A long thought. " * 80  # 1,280 characters: a note may be longer, the body may not
+    page.fill("#id_note", "Short")
+    page.click("#note-form button")
+    expect(page.locator("#note-saved")).to_have_text("Saved.")
 
     page.fill("#id_note", note)
     page.click("#note-form button")
 
-    expect(page.locator("#note-saved")).to_have_text(
+    problem = page.locator("#note-form .status-problem")
+    expect(problem).to_have_text(
         "Not saved: the note is too large to send. Please shorten it and save again."
     )
+    expect(problem).to_have_attribute("role", "alert")
+    expect(page.locator("#note-saved")).to_have_text("")
     expect(page.locator("#id_note")).to_have_value(note)
-    assert not Progress.objects.exists()
+    assert Progress.objects.get(item=item).note == "Short"
 
 
 @pytest.mark.parametrize("javascript", [True, False])
