@@ -127,6 +127,9 @@ class NoteForm(EveryFieldSent):
 
 
 class GoalForm(EveryFieldSent):
+    # The form's id on the page, where the answer to a date saved is placed (messages_at).
+    html_id = "goal-form"
+
     target_date = forms.DateField(
         required=False,
         label="Target date",

@@ -48,8 +48,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # what starts the ids of the panel's status control, apart from the overview's own control.
 MAP_PANEL = "map-panel"
 PANEL_PREFIX = "panel-"
-# The id of the target date's form on the visitor's progress page on a career.
-GOAL_FORM = "goal-form"
 
 
 def _error(request: HttpRequest, message: str, status: HTTPStatus) -> HttpResponse:
@@ -276,7 +274,7 @@ def set_goal(request: HttpRequest, career_slug: str) -> HttpResponse:
     else:
         Goal.objects.of(request.owner).filter(career=career).delete()
         said = "Your target date is removed."
-    messages.success(request, said, extra_tags=GOAL_FORM)
+    messages.success(request, said, extra_tags=GoalForm.html_id)
     return redirect(reverse("progress:career", args=[career.slug]) + "#goal")
 
 
