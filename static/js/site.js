@@ -17,6 +17,17 @@
     }
   });
 
+  // Loading the address already shown adds no entry to the history, as a browser does when a
+  // link leads to the page it is on. Enter in a filter or search box whose results are already
+  // there loads them twice (the box's request and its form's), and Back must go to the words
+  // typed before, not to the same ones again.
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var shown = window.location.pathname + window.location.search + window.location.hash;
+    if (event.detail.history.path === shown) {
+      event.detail.history.type = "replace";
+    }
+  });
+
   // The element the address names (#id), if the page has it. A fragment that is no valid
   // percent-encoding (#%) names nothing.
   function addressed() {

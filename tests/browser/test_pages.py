@@ -171,6 +171,37 @@ def test_faqs_filter_as_you_type(site, page):
     expect(page.locator("details.faq:visible")).to_have_count(total)
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+@pytest.mark.parametrize(
+    ("path", "box", "count"),
+    [(CAREER + "faqs/", "#faq-filter", "#faq-count"), ("/search/", "#search-q", "#search-status")],
+    ids=["faq-filter", "search"],
+)
+def test_back_after_words_entered_shows_the_words_before(
+    site, request, javascript, path, box, count
+):
+    page = request.getfixturevalue("page" if javascript else "page_without_js")
+    page.goto(site + path)
+    for words in ("degree", "salary"):
+        page.locator(box).fill(words)
+        if javascript:
+            # Typing finds them; then Enter loads what is already shown.
+            expect(page.locator(count)).to_contain_text(f"“{words}”")
+        page.locator(box).press("Enter")
+        expect(page.locator(count)).to_contain_text(f"“{words}”")
+        if javascript:
+            # The form's page has loaded (and focus gone to its heading) before the next words.
+            expect(page.locator("h1")).to_be_focused()
+    # One entry of the history for each words looked for.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+    expect(page.locator(count)).to_contain_text("“degree”")
+    expect(page.locator(box)).to_have_value("degree")
+    page.go_back()
+    expect(page).to_have_url(site + path)
+    expect(page.locator(box)).to_have_value("")
+
+
 # A question's address, and the old address of the second document's answer to a question the
 # first asks too (the two are one question on the page).
 QUESTION = "is-a-degree-required-upgrad"
