@@ -17,15 +17,39 @@
     }
   });
 
-  // Loading the address already shown adds no entry to the history, as a browser does when a
-  // link leads to the page it is on. Enter in a filter or search box whose results are already
-  // there loads them twice (the box's request and its form's), and Back must go to the words
-  // typed before, not to the same ones again.
+  // One entry of the history for each address, and one for each words looked for. A request for
+  // the address already shown replaces its entry, as a browser does for a link to the page it
+  // is on (Enter in a box whose results came as it was typed asks for them again). And what a box
+  // that looks as you type (the FAQ filter, the search) asks for while the visitor types goes on
+  // replacing the entry its first request made, so that Back does not step through every letter
+  // a slow typist typed: the words are settled, and the next ones make an entry of their own,
+  // once the visitor presses Enter or leaves the box, or moves in the history.
+  var typingIn = null;
+
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var update = event.detail.history;
+    var request = event.detail.requestConfig;
+    var typed = request.triggeringEvent && request.triggeringEvent.type === "input";
     var shown = window.location.pathname + window.location.search + window.location.hash;
-    if (event.detail.history.path === shown) {
-      event.detail.history.type = "replace";
+    if (update.path === shown || (typed && request.elt === typingIn)) {
+      update.type = "replace";
     }
+    if (!typed) {
+      typingIn = null;
+    } else if (update.path !== shown) {
+      // Not for words already shown: a request the box had waiting when Enter settled them.
+      typingIn = request.elt;
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target === typingIn) {
+      typingIn = null;
+    }
+  });
+
+  window.addEventListener("popstate", function () {
+    typingIn = null;
   });
 
   // The element the address names (#id), if the page has it. A fragment that is no valid

@@ -202,6 +202,31 @@ def test_back_after_words_entered_shows_the_words_before(
     expect(page.locator(box)).to_have_value("")
 
 
+@pytest.mark.parametrize(
+    ("path", "box", "count"),
+    [(CAREER + "faqs/", "#faq-filter", "#faq-count"), ("/search/", "#search-q", "#search-status")],
+    ids=["faq-filter", "search"],
+)
+def test_words_typed_slowly_make_one_entry_of_the_history(site, page, path, box, count):
+    page.goto(site + "/")
+    page.goto(site + path)
+    # Slower than the box waits before it asks (300 ms at most): each letter asks.
+    page.locator(box).press_sequentially("degree", delay=450)
+    expect(page.locator(count)).to_contain_text("“degree”")
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+    # Leaving the box settles the words; the next ones typed make their own entry.
+    page.locator("h1").click()
+    page.locator(box).fill("salary")
+    expect(page.locator(count)).to_contain_text("“salary”")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+    expect(page.locator(box)).to_have_value("degree")
+    page.go_back()
+    expect(page).to_have_url(site + path)
+    page.go_back()
+    expect(page).to_have_url(site + "/")
+
+
 # A question's address, and the old address of the second document's answer to a question the
 # first asks too (the two are one question on the page).
 QUESTION = "is-a-degree-required-upgrad"
