@@ -17,39 +17,72 @@
     }
   });
 
-  // One entry of the history for each address, and one for each words looked for. A request for
-  // the address already shown replaces its entry, as a browser does for a link to the page it
-  // is on (Enter in a box whose results came as it was typed asks for them again). And what a box
-  // that looks as you type (the FAQ filter, the search) asks for while the visitor types goes on
-  // replacing the entry its first request made, so that Back does not step through every letter
-  // a slow typist typed: the words are settled, and the next ones make an entry of their own,
-  // once the visitor presses Enter or leaves the box, or moves in the history.
-  var typingIn = null;
+  // Loading the address already shown adds no entry to the history, and the words typed into a
+  // box that looks as you type (the FAQ filter, the search) make one entry, not one a letter.
+  // A request for the address already shown replaces its entry, as a browser does for a link to
+  // the page it is on (Enter in a box whose results came as the words were typed asks for them
+  // again). What the box asks for while the visitor types replaces the entry its first request
+  // made, so that Back does not step through every letter of a slow typist. Enter settles the
+  // words, replacing that entry once more; so does leaving the box, for what was typed before
+  // (a request still waiting then replaces the entry too), and so does anything else that
+  // changes the address. The next words typed make an entry of their own.
+  var typing = null; // {box, left}: the box whose words made the entry shown, and when it lost focus
+
+  function isShown(path) {
+    var url = new URL(path, window.location.href);
+    var here = window.location;
+    return (
+      url.pathname === here.pathname &&
+      url.hash === here.hash &&
+      // "+" and "%20" are both a space: the form's address and htmx's write them differently.
+      new URLSearchParams(url.search).toString() === new URLSearchParams(here.search).toString()
+    );
+  }
 
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
     var update = event.detail.history;
     var request = event.detail.requestConfig;
-    var typed = request.triggeringEvent && request.triggeringEvent.type === "input";
-    var shown = window.location.pathname + window.location.search + window.location.hash;
-    if (update.path === shown || (typed && request.elt === typingIn)) {
+    var trigger = request.triggeringEvent;
+    var typed = Boolean(trigger) && trigger.type === "input";
+    var shown = isShown(update.path);
+    var continuing =
+      typing !== null &&
+      (request.elt === typing.box || request.elt === typing.box.form) &&
+      (!typed || typing.left === undefined || trigger.timeStamp < typing.left);
+    if (shown || continuing) {
       update.type = "replace";
     }
-    if (!typed) {
-      typingIn = null;
-    } else if (update.path !== shown) {
-      // Not for words already shown: a request the box had waiting when Enter settled them.
-      typingIn = request.elt;
+    if (typed && continuing && typing.left === undefined) {
+      return; // still typing
     }
+    var startsEntry = typed && !continuing && !shown && document.activeElement === request.elt;
+    typing = startsEntry ? { box: request.elt } : null;
   });
 
-  document.addEventListener("change", function (event) {
-    if (event.target === typingIn) {
-      typingIn = null;
+  document.addEventListener("focusout", function (event) {
+    if (typing && event.target === typing.box && typing.left === undefined) {
+      typing.left = event.timeStamp;
     }
   });
 
   window.addEventListener("popstate", function () {
-    typingIn = null;
+    typing = null;
+  });
+
+  // Back and Forward fetch a page again (htmx keeps no copies of pages) and would leave the
+  // window scrolled as the page before was: each address's place as the visitor left it (htmx
+  // says when a page is left, by a link, a form or the history) is put back once its page is
+  // in, as a browser does without JavaScript.
+  var scrolledTo = {};
+
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    scrolledTo[event.detail.path.split("#")[0]] = window.scrollY;
+  });
+
+  document.addEventListener("htmx:historyRestore", function (event) {
+    if (event.detail.cacheMiss && event.detail.path in scrolledTo) {
+      window.scrollTo(0, scrolledTo[event.detail.path]);
+    }
   });
 
   // The element the address names (#id), if the page has it. A fragment that is no valid

@@ -6,6 +6,7 @@ Without Chromium they are skipped with a message, except on CI (CI=true), where 
 import os
 import shutil
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -143,6 +144,15 @@ HISTORY_CAREER = "backend-developer"
 HISTORY_WEEKS = 8
 # Items done in each of the eight weeks, in roadmap order; then two being learnt and one skipped.
 DONE_PER_WEEK = [1, 2, 1, 3, 0, 2, 1, 2]
+
+
+def expect_scrolled_to(page, y: int, timeout: float = 5) -> None:
+    """The window comes to rest scrolled to `y`. Polled from here: the pages' Content Security
+    Policy refuses the script wait_for_function would evaluate in them."""
+    deadline = time.monotonic() + timeout
+    while (scrolled := page.evaluate("window.scrollY")) != y and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert scrolled == y
 
 
 def give_history(user) -> None:

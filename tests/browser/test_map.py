@@ -12,6 +12,7 @@ from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress
 from tests.browser.charts import screen as on_screen
+from tests.browser.conftest import expect_scrolled_to
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -358,8 +359,12 @@ def test_back_to_an_items_page_opened_from_its_note_link_shows_the_page_not_the_
 def test_one_back_after_the_panels_note_link_returns_to_the_overview(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(site + CAREER)
+    # The visitor has scrolled the map's item to the top of the screen.
+    page.locator(f"#map-item-{SKILL}").evaluate("item => item.scrollIntoView()")
     page.locator(f"#map-item-{SKILL}").click()
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
     page.locator("#map-panel .note-link").click()
     expect(page.locator("h1")).to_have_text(item.title)
     expect(page.locator("#map-panel")).to_have_count(0)
@@ -369,6 +374,8 @@ def test_one_back_after_the_panels_note_link_returns_to_the_overview(site, page)
     page.wait_for_url(site + CAREER)
     expect(page.locator("h1")).to_have_text(re.compile("Backend Developer"))
     expect(page.locator("#map-panel")).to_be_hidden()
+    # Back where they were, not at the top or wherever the item's page had them.
+    expect_scrolled_to(page, scrolled)
     page.go_forward()
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
     expect(page.locator("h1")).to_have_text(item.title)

@@ -9,6 +9,7 @@ from django.template import loader
 from playwright.sync_api import expect
 
 from careers.models import ChecklistItem, Faq
+from tests.browser.conftest import expect_scrolled_to
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -225,6 +226,64 @@ def test_words_typed_slowly_make_one_entry_of_the_history(site, page, path, box,
     expect(page).to_have_url(site + path)
     page.go_back()
     expect(page).to_have_url(site + "/")
+
+
+def test_enter_on_words_with_a_space_from_a_loaded_address_adds_no_entry(site, page):
+    # The form writes a space "+", htmx "%20": the same address.
+    page.goto(site + "/")
+    page.goto(site + CAREER + "faqs/?q=a+degree")
+    page.get_by_label("Filter the questions").press("Enter")
+    expect(page.locator("h1")).to_be_focused()
+    page.go_back()
+    expect(page).to_have_url(site + "/")
+
+
+@pytest.mark.parametrize("settle", ["enter", "leave"])
+def test_words_settled_before_the_box_asked_for_them_make_one_entry(site, page, settle):
+    path = CAREER + "faqs/"
+    page.goto(site + "/")
+    page.goto(site + path)
+    box = page.get_by_label("Filter the questions")
+    box.press_sequentially("degre", delay=450)
+    expect(page).to_have_url(re.compile(r"\?q=degre$"))
+    # The last letter, and at once Enter, or a click out of the box: before the box asks.
+    box.press("e")
+    if settle == "enter":
+        box.press("Enter")
+        expect(page.locator("h1")).to_be_focused()
+    else:
+        page.locator("h1").click()
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+    expect(page.locator("#faq-count")).to_contain_text("“degree”")
+    box.fill("salary")
+    expect(page.locator("#faq-count")).to_contain_text("“salary”")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+    page.go_back()
+    expect(page).to_have_url(site + path)
+    page.go_back()
+    expect(page).to_have_url(site + "/")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_back_and_forward_return_to_where_the_visitor_was_on_each_page(site, request, javascript):
+    page = request.getfixturevalue("page" if javascript else "page_without_js")
+    page.goto(site + CAREER + "skills/")
+    link = page.locator("main .note-link").nth(8)
+    link.scroll_into_view_if_needed()
+    down_the_skills = page.evaluate("window.scrollY")
+    assert down_the_skills > 0
+    link.click()
+    expect(page.locator("h1")).not_to_have_text("Learn the skills")
+    page.evaluate("window.scrollTo(0, 0)")
+
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Learn the skills")
+    expect_scrolled_to(page, down_the_skills)
+    page.go_forward()
+    expect(page.locator("h1")).not_to_have_text("Learn the skills")
+    expect_scrolled_to(page, 0)
 
 
 # A question's address, and the old address of the second document's answer to a question the
