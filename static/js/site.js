@@ -45,10 +45,11 @@
     var trigger = request.triggeringEvent;
     var typed = Boolean(trigger) && trigger.type === "input";
     var shown = isShown(update.path);
+    // Asked for by the box or its form (Enter, the Filter button) before the box was left.
     var continuing =
       typing !== null &&
       (request.elt === typing.box || request.elt === typing.box.form) &&
-      (!typed || typing.left === undefined || trigger.timeStamp < typing.left);
+      (typing.left === undefined || (Boolean(trigger) && trigger.timeStamp < typing.left));
     if (shown || continuing) {
       update.type = "replace";
     }
@@ -60,7 +61,10 @@
   });
 
   document.addEventListener("focusout", function (event) {
-    if (typing && event.target === typing.box && typing.left === undefined) {
+    var box = typing && typing.box;
+    // Going to the form's own button (Filter, Search) is not leaving it.
+    var stays = box && box.form && box.form.contains(event.relatedTarget);
+    if (box && event.target === box && typing.left === undefined && !stays) {
       typing.left = event.timeStamp;
     }
   });
@@ -72,16 +76,35 @@
   // Back and Forward fetch a page again (htmx keeps no copies of pages) and would leave the
   // window scrolled as the page before was: each address's place as the visitor left it (htmx
   // says when a page is left, by a link, a form or the history) is put back once its page is
-  // in, as a browser does without JavaScript.
+  // in, as a browser does without JavaScript. A move between two entries of one page (a link to
+  // a part of it, such as #road, and Back) keeps the place the browser gives it.
   var scrolledTo = {};
+  // The address of the page htmx last said was left, and the place kept for it before.
+  var left = null;
+  var samePage = false;
 
   document.addEventListener("htmx:beforeHistorySave", function (event) {
-    scrolledTo[event.detail.path.split("#")[0]] = window.scrollY;
+    var path = event.detail.path.split("#")[0];
+    left = { path: path, before: scrolledTo[path] };
+    // The map's panel holds an item's address over the overview: the item's page, should
+    // Back load it, opens at its top.
+    var panel = mapPanel();
+    var overPanel = panel && !panel.hidden && event.detail.path === panel.dataset.shows;
+    scrolledTo[path] = overPanel ? 0 : window.scrollY;
+  });
+
+  // Fired when htmx fetches the page of an entry of the history, after it said what was left.
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    samePage = left !== null && left.path === event.detail.path;
+    if (samePage) {
+      scrolledTo[left.path] = left.before;
+    }
   });
 
   document.addEventListener("htmx:historyRestore", function (event) {
-    if (event.detail.cacheMiss && event.detail.path in scrolledTo) {
-      window.scrollTo(0, scrolledTo[event.detail.path]);
+    var place = scrolledTo[event.detail.path];
+    if (event.detail.cacheMiss && !samePage && place !== undefined) {
+      window.scrollTo(0, place);
     }
   });
 

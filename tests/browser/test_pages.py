@@ -190,6 +190,8 @@ def test_back_after_words_entered_shows_the_words_before(
             expect(page.locator(count)).to_contain_text(f"“{words}”")
         page.locator(box).press("Enter")
         expect(page.locator(count)).to_contain_text(f"“{words}”")
+        # Its answers are in before Back: one coming after would change the entry Back went to.
+        expect(page.locator(".htmx-request")).to_have_count(0)
         if javascript:
             # The form's page has loaded (and focus gone to its heading) before the next words.
             expect(page.locator("h1")).to_be_focused()
@@ -234,6 +236,7 @@ def test_enter_on_words_with_a_space_from_a_loaded_address_adds_no_entry(site, p
     page.goto(site + CAREER + "faqs/?q=a+degree")
     page.get_by_label("Filter the questions").press("Enter")
     expect(page.locator("h1")).to_be_focused()
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.go_back()
     expect(page).to_have_url(site + "/")
 
@@ -251,6 +254,7 @@ def test_words_settled_before_the_box_asked_for_them_make_one_entry(site, page, 
     if settle == "enter":
         box.press("Enter")
         expect(page.locator("h1")).to_be_focused()
+        expect(page.locator(".htmx-request")).to_have_count(0)
     else:
         page.locator("h1").click()
     expect(page).to_have_url(re.compile(r"\?q=degree$"))
@@ -269,6 +273,8 @@ def test_words_settled_before_the_box_asked_for_them_make_one_entry(site, page, 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_back_and_forward_return_to_where_the_visitor_was_on_each_page(site, request, javascript):
     page = request.getfixturevalue("page" if javascript else "page_without_js")
+    # A phone's screen, where the item's page is longer than the screen too.
+    page.set_viewport_size({"width": 320, "height": 568})
     page.goto(site + CAREER + "skills/")
     link = page.locator("main .note-link").nth(8)
     link.scroll_into_view_if_needed()
@@ -276,6 +282,8 @@ def test_back_and_forward_return_to_where_the_visitor_was_on_each_page(site, req
     assert down_the_skills > 0
     link.click()
     expect(page.locator("h1")).not_to_have_text("Learn the skills")
+    # Forward must come back to the top of the item's page, where the visitor leaves it.
+    assert page.evaluate("document.documentElement.scrollHeight - window.innerHeight") > 0
     page.evaluate("window.scrollTo(0, 0)")
 
     page.go_back()
@@ -284,6 +292,39 @@ def test_back_and_forward_return_to_where_the_visitor_was_on_each_page(site, req
     page.go_forward()
     expect(page.locator("h1")).not_to_have_text("Learn the skills")
     expect_scrolled_to(page, 0)
+
+
+def test_back_from_a_part_of_a_page_returns_to_where_the_visitor_was_on_it(site, page):
+    page.goto(site + "/")
+    page.get_by_role("link", name="Backend Developer").first.click()
+    expect(page).to_have_url(site + CAREER)
+    link = page.locator('a[href="#road"]').first
+    link.scroll_into_view_if_needed()
+    where_the_link_is = page.evaluate("window.scrollY")
+    link.click()
+    expect(page).to_have_url(site + CAREER + "#road")
+    assert page.evaluate("window.scrollY") != where_the_link_is
+    page.go_back()
+    expect(page).to_have_url(site + CAREER)
+    expect_scrolled_to(page, where_the_link_is)
+
+
+def test_words_settled_by_leaving_the_box_keep_their_entry_when_more_are_entered(site, page):
+    page.goto(site + CAREER + "faqs/")
+    box = page.get_by_label("Filter the questions")
+    box.press_sequentially("degree", delay=450)
+    expect(page.locator("#faq-count")).to_contain_text("“degree”")
+    page.locator("h1").click()
+    # Back in the box, more words and Enter before the box asks for them.
+    box.press("End")
+    box.press_sequentially(" required", delay=20)
+    box.press("Enter")
+    expect(page.locator("#faq-count")).to_contain_text("“degree required”")
+    expect(page.locator(".htmx-request")).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+    page.go_back()
+    expect(page).to_have_url(site + CAREER + "faqs/")
 
 
 # A question's address, and the old address of the second document's answer to a question the
