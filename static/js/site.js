@@ -26,7 +26,8 @@
   // words, replacing that entry once more; so does leaving the box, for what was typed before
   // (a request still waiting then replaces the entry too), and so does anything else that
   // changes the address. The next words typed make an entry of their own.
-  var typing = null; // {box, left}: the box whose words made the entry shown, and when it lost focus
+  // {box, left}: the box whose words made the entry shown, and when it lost focus.
+  var typing = null;
 
   function isShown(path) {
     var url = new URL(path, window.location.href);
