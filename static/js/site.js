@@ -80,31 +80,29 @@
   // in, as a browser does without JavaScript. A move between two entries of one page (a link to
   // a part of it, such as #road, and Back) keeps the place the browser gives it.
   var scrolledTo = {};
-  // The address of the page htmx last said was left, and the place kept for it before.
-  var left = null;
-  var samePage = false;
+  // The address of the page htmx last said was left.
+  var leftPath = null;
 
   document.addEventListener("htmx:beforeHistorySave", function (event) {
-    var path = event.detail.path.split("#")[0];
-    left = { path: path, before: scrolledTo[path] };
+    leftPath = event.detail.path.split("#")[0];
     // The map's panel holds an item's address over the overview: the item's page, should
     // Back load it, opens at its top.
     var panel = mapPanel();
     var overPanel = panel && !panel.hidden && event.detail.path === panel.dataset.shows;
-    scrolledTo[path] = overPanel ? 0 : window.scrollY;
+    scrolledTo[leftPath] = overPanel ? 0 : window.scrollY;
   });
 
-  // Fired when htmx fetches the page of an entry of the history, after it said what was left.
+  // Fired when htmx fetches the page of an entry of the history, after it said what was left:
+  // the same page, the browser's place stands.
   document.addEventListener("htmx:historyCacheMiss", function (event) {
-    samePage = left !== null && left.path === event.detail.path;
-    if (samePage) {
-      scrolledTo[left.path] = left.before;
+    if (event.detail.path === leftPath) {
+      delete scrolledTo[leftPath];
     }
   });
 
   document.addEventListener("htmx:historyRestore", function (event) {
     var place = scrolledTo[event.detail.path];
-    if (event.detail.cacheMiss && !samePage && place !== undefined) {
+    if (event.detail.cacheMiss && place !== undefined) {
       window.scrollTo(0, place);
     }
   });
