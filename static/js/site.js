@@ -70,7 +70,48 @@
     }
   });
 
-  window.addEventListener("popstate", function () {
+  // A page asked for before the visitor's latest move (Back or Forward, or another page asked
+  // for since: a link, a form, words typed into a box) is no longer wanted: its request is
+  // stopped, or not sent, so that its answer neither comes in nor changes the address, as a
+  // browser drops the page it was loading once another is asked for. A request counts from the
+  // event that made it (words typed before Back may ask only after it). Only reads (GET) are
+  // moves, or stopped: a save always goes through.
+  var movedAt = -Infinity;
+  // [request, when it was asked for] for each read sent and not yet answered.
+  var reading = [];
+
+  function moveAt(time) {
+    movedAt = Math.max(movedAt, time);
+    reading = reading.filter(function (read) {
+      if (read[0].readyState === XMLHttpRequest.DONE) {
+        return false;
+      }
+      if (read[1] < time) {
+        read[0].abort();
+        return false;
+      }
+      return true;
+    });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var request = event.detail.requestConfig;
+    if (request.verb !== "get") {
+      return;
+    }
+    var trigger = request.triggeringEvent;
+    var at = trigger ? trigger.timeStamp : window.performance.now();
+    if (at < movedAt) {
+      event.preventDefault();
+      return;
+    }
+    moveAt(at);
+    reading.push([event.detail.xhr, at]);
+  });
+
+  window.addEventListener("popstate", function (event) {
+    // When the browser made the event: what htmx asks for to show the entry comes after it.
+    moveAt(event.timeStamp);
     typing = null;
   });
 
@@ -246,16 +287,6 @@
         swap: "innerHTML",
         select: "unset",
       });
-    }
-  });
-
-  // An item asked for by Forward comes too late if Back has left its entry meanwhile.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var panel = event.detail.target;
-    var asked = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (panel && panel.id === "map-panel" && asked === panel) {
-      var here = window.location.pathname + window.location.search;
-      event.detail.shouldSwap = here === event.detail.pathInfo.requestPath;
     }
   });
 

@@ -155,6 +155,14 @@ def expect_scrolled_to(page, y: int, timeout: float = 5) -> None:
     assert scrolled == y
 
 
+def wait_for_request(page, held: list, timeout: float = 5) -> None:
+    """A request a route holds (`page.route(url, lambda route: held.append(route))`) has come."""
+    deadline = time.monotonic() + timeout
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held
+
+
 def give_history(user) -> None:
     """Mark items through the same code the site uses, then move each change (and the record's
     last update) back to the week it stands for, so the dashboard charts several weeks."""

@@ -9,7 +9,7 @@ from django.template import loader
 from playwright.sync_api import expect
 
 from careers.models import ChecklistItem, Faq
-from tests.browser.conftest import expect_scrolled_to
+from tests.browser.conftest import expect_scrolled_to, wait_for_request
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -324,6 +324,45 @@ def test_words_settled_by_leaving_the_box_keep_their_entry_when_more_are_entered
     page.go_back()
     expect(page).to_have_url(re.compile(r"\?q=degree$"))
     page.go_back()
+    expect(page).to_have_url(site + CAREER + "faqs/")
+
+
+@pytest.mark.parametrize("asked", ["asked", "not-yet-asked"])
+@pytest.mark.parametrize("move", ["back", "link"])
+def test_words_answered_after_the_visitor_moved_on_change_neither_page_nor_address(
+    site, page, move, asked
+):
+    page.goto(site + CAREER)
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1")).to_be_focused()
+    # Back goes to the overview, the site's name to the home page: each is held until let go.
+    moved_to = CAREER if move == "back" else "/"
+    words, arrived = [], []
+    page.route(re.compile(r"/faqs/\?q="), lambda route: words.append(route))
+    page.route(site + moved_to, lambda route: arrived.append(route))
+    page.get_by_label("Filter the questions").fill("degree")
+    # Once the box has asked, or before: it waits for more letters first.
+    if asked == "asked":
+        wait_for_request(page, words)
+    if move == "back":
+        page.go_back()
+    else:
+        page.locator("a.brand").click()
+    wait_for_request(page, arrived)
+    # Longer than the box waits for more letters: words not yet asked for would be by now.
+    page.wait_for_timeout(500)
+    arrived[0].continue_()
+    expect(page.locator("#faq-filter")).to_have_count(0)
+    expect(page).to_have_url(site + moved_to)
+
+    # The answer to the words, where they were asked for, comes last.
+    for route in words:
+        route.continue_()
+    page.wait_for_timeout(500)
+    expect(page).to_have_url(site + moved_to)
+    expect(page.locator("#faq-filter")).to_have_count(0)
+    # The entry left is the page without the words.
+    page.go_forward() if move == "back" else page.go_back()
     expect(page).to_have_url(site + CAREER + "faqs/")
 
 
