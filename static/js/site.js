@@ -70,28 +70,37 @@
     }
   });
 
-  // A page asked for before the visitor's latest move (Back or Forward, or another page asked
-  // for since: a link, a form, words typed into a box) is no longer wanted: its request is
-  // stopped, or not sent, so that its answer neither comes in nor changes the address, as a
-  // browser drops the page it was loading once another is asked for. A request counts from the
-  // event that made it (words typed before Back may ask only after it). Only reads (GET) are
-  // moves, or stopped: a save always goes through.
-  var movedAt = -Infinity;
-  // [request, when it was asked for] for each read sent and not yet answered.
+  // A page asked for before the visitor's latest move (Back or Forward to an entry htmx shows,
+  // or another page asked for since: a link, a form, words typed into a box) is no longer
+  // wanted: its request is stopped, or not sent, so that its answer neither comes in nor changes
+  // the address, as a browser drops the page it was loading once another is asked for. Moves are
+  // counted in the order the page sees them, and a request counts from the event that made it
+  // (words typed before Back may ask only after it). Only reads (GET) are moves, or stopped: a
+  // save always goes through. A jump within the page (#main) is no move.
+  var moves = 0;
+  // The moves counted when each event that can ask for a page came.
+  var movesAt = new WeakMap();
+  // The reads sent since the last move, htmx's own for an entry of the history among them.
   var reading = [];
 
-  function moveAt(time) {
-    movedAt = Math.max(movedAt, time);
-    reading = reading.filter(function (read) {
-      if (read[0].readyState === XMLHttpRequest.DONE) {
-        return false;
+  ["click", "submit", "input", "change"].forEach(function (type) {
+    window.addEventListener(
+      type,
+      function (event) {
+        movesAt.set(event, moves);
+      },
+      true,
+    );
+  });
+
+  function moveOn() {
+    moves += 1;
+    reading.forEach(function (request) {
+      if (request.readyState !== XMLHttpRequest.DONE) {
+        request.abort();
       }
-      if (read[1] < time) {
-        read[0].abort();
-        return false;
-      }
-      return true;
     });
+    reading = [];
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -100,20 +109,29 @@
       return;
     }
     var trigger = request.triggeringEvent;
-    var at = trigger ? trigger.timeStamp : window.performance.now();
-    if (at < movedAt) {
+    if (trigger && movesAt.get(trigger) < moves) {
       event.preventDefault();
       return;
     }
-    moveAt(at);
-    reading.push([event.detail.xhr, at]);
+    moveOn();
+    reading.push(event.detail.xhr);
   });
 
-  window.addEventListener("popstate", function (event) {
-    // When the browser made the event: what htmx asks for to show the entry comes after it.
-    moveAt(event.timeStamp);
-    typing = null;
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    reading.push(event.detail.xhr);
   });
+
+  // Capturing, so that the move is counted before htmx asks for what the entry shows.
+  window.addEventListener(
+    "popstate",
+    function (event) {
+      if (event.state && event.state.htmx) {
+        moveOn();
+      }
+      typing = null;
+    },
+    true,
+  );
 
   // Back and Forward fetch a page again (htmx keeps no copies of pages) and would leave the
   // window scrolled as the page before was: each address's place as the visitor left it (htmx

@@ -366,6 +366,40 @@ def test_words_answered_after_the_visitor_moved_on_change_neither_page_nor_addre
     expect(page).to_have_url(site + CAREER + "faqs/")
 
 
+def test_words_answered_after_a_jump_within_the_page_come_in(site, page):
+    page.goto(site + CAREER + "faqs/")
+    words = []
+    page.route(re.compile(r"/faqs/\?q="), lambda route: words.append(route))
+    page.get_by_label("Filter the questions").fill("degree")
+    wait_for_request(page, words)
+    # A link to a part of the page (here the skip link) while the words' answer is on its way.
+    page.locator(".skip-link").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+    words[0].continue_()
+    expect(page.locator("#faq-count")).to_contain_text("“degree”")
+    expect(page).to_have_url(re.compile(r"\?q=degree$"))
+
+
+def test_a_page_that_comes_after_a_second_back_is_not_shown(site, page):
+    page.goto(site + "/")
+    page.get_by_role("link", name="Backend Developer").first.click()
+    expect(page).to_have_url(site + CAREER)
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1")).to_be_focused()
+    overview = []
+    page.route(site + CAREER, lambda route: overview.append(route))
+    page.go_back()
+    wait_for_request(page, overview)
+    # Back again before the overview came: the home page is what the visitor went to.
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Find your way into a career, one step at a time")
+    overview[0].continue_()
+    page.wait_for_timeout(500)
+    expect(page).to_have_url(site + "/")
+    expect(page.locator("h1")).to_have_text("Find your way into a career, one step at a time")
+
+
 # A question's address, and the old address of the second document's answer to a question the
 # first asks too (the two are one question on the page).
 QUESTION = "is-a-degree-required-upgrad"
