@@ -70,18 +70,21 @@
     }
   });
 
-  // A page asked for before the visitor's latest move (Back or Forward to an entry htmx shows,
-  // or another page asked for since: a link, a form, words typed into a box) is no longer
-  // wanted: its request is stopped, or not sent, so that its answer neither comes in nor changes
-  // the address, as a browser drops the page it was loading once another is asked for. Moves are
-  // counted in the order the page sees them, and a request counts from the event that made it
-  // (words typed before Back may ask only after it). Only reads (GET) are moves, or stopped: a
-  // save always goes through. A jump within the page (#main) is no move.
+  // A page asked for before the visitor's latest move (Back or Forward, or another page asked
+  // for since: a link, a form, words typed into a box) is no longer wanted: its request is
+  // stopped, or not sent, so that its answer neither comes in nor changes the address, as a
+  // browser drops the page it was loading once another is asked for. Moves are counted in the
+  // order the page sees them, and a request counts from the event that made it (words typed
+  // before Back may ask only after it). Only reads (GET) are moves, or stopped: a save always
+  // goes through. A link to a part of the page shown (#main) is a jump, no move.
   var moves = 0;
   // The moves counted when each event that can ask for a page came.
   var movesAt = new WeakMap();
   // The reads sent since the last move, htmx's own for an entry of the history among them.
   var reading = [];
+  // The address of the part of the page a link just clicked goes to: the history event it makes
+  // is no Back or Forward.
+  var jumpingTo = null;
 
   ["click", "submit", "input", "change"].forEach(function (type) {
     window.addEventListener(
@@ -93,8 +96,20 @@
     );
   });
 
+  window.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target.closest && event.target.closest("a[href*='#']");
+      var here = window.location;
+      var jump = link && link.pathname === here.pathname && link.search === here.search;
+      jumpingTo = jump ? link.href : null;
+    },
+    true,
+  );
+
   function moveOn() {
     moves += 1;
+    jumpingTo = null;
     reading.forEach(function (request) {
       if (request.readyState !== XMLHttpRequest.DONE) {
         request.abort();
@@ -124,8 +139,10 @@
   // Capturing, so that the move is counted before htmx asks for what the entry shows.
   window.addEventListener(
     "popstate",
-    function (event) {
-      if (event.state && event.state.htmx) {
+    function () {
+      if (jumpingTo !== null && jumpingTo === window.location.href) {
+        jumpingTo = null;
+      } else {
         moveOn();
       }
       typing = null;

@@ -400,6 +400,23 @@ def test_a_page_that_comes_after_a_second_back_is_not_shown(site, page):
     expect(page.locator("h1")).to_have_text("Find your way into a career, one step at a time")
 
 
+def test_back_from_a_part_of_a_page_drops_the_page_still_on_its_way(site, page):
+    # The overview loaded as a whole: its entry is the browser's own, not one htmx made.
+    page.goto(site + CAREER)
+    page.locator('a[href="#road"]').first.click()
+    expect(page).to_have_url(site + CAREER + "#road")
+    faqs = []
+    page.route(site + CAREER + "faqs/", lambda route: faqs.append(route))
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    wait_for_request(page, faqs)
+    page.go_back()
+    expect(page).to_have_url(site + CAREER)
+    faqs[0].continue_()
+    page.wait_for_timeout(500)
+    expect(page).to_have_url(site + CAREER)
+    expect(page.locator("h1")).to_contain_text("Backend Developer")
+
+
 # A question's address, and the old address of the second document's answer to a question the
 # first asks too (the two are one question on the page).
 QUESTION = "is-a-degree-required-upgrad"
