@@ -80,7 +80,8 @@
   var moves = 0;
   // The moves counted when each event that can ask for a page came.
   var movesAt = new WeakMap();
-  // The reads sent since the last move, htmx's own for an entry of the history among them.
+  // The reads sent since the last move, each as {request, path}: htmx's own for an entry of the
+  // history are among them, with the address they fetch as their path.
   var reading = [];
   // The address of the part of the page a link just clicked goes to: the history event it makes
   // is no Back or Forward.
@@ -107,15 +108,17 @@
     true,
   );
 
-  function moveOn() {
+  // Stop every read, but the one htmx is making for the entry at `path`, if any is given.
+  function moveOn(path) {
     moves += 1;
     jumpingTo = null;
-    reading.forEach(function (request) {
-      if (request.readyState !== XMLHttpRequest.DONE) {
-        request.abort();
+    reading = reading.filter(function (read) {
+      var kept = path !== undefined && read.path === path;
+      if (!kept && read.request.readyState !== XMLHttpRequest.DONE) {
+        read.request.abort();
       }
+      return kept;
     });
-    reading = [];
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -129,21 +132,26 @@
       return;
     }
     moveOn();
-    reading.push(event.detail.xhr);
+    reading.push({ request: event.detail.xhr, path: null });
   });
 
   document.addEventListener("htmx:historyCacheMiss", function (event) {
-    reading.push(event.detail.xhr);
+    reading.push({ request: event.detail.xhr, path: event.detail.path });
   });
 
   // Capturing, so that the move is counted before htmx asks for what the entry shows.
   window.addEventListener(
     "popstate",
-    function () {
-      if (jumpingTo !== null && jumpingTo === window.location.href) {
+    function (event) {
+      var here = window.location;
+      if (jumpingTo !== null && jumpingTo === here.href) {
         jumpingTo = null;
-      } else {
+      } else if (event.state && event.state.htmx) {
         moveOn();
+      } else {
+        // An entry htmx leaves to the browser (the first page loaded, before any link, or a
+        // part of it) still shows the page htmx may be fetching for its address (Back twice).
+        moveOn(here.pathname + here.search);
       }
       typing = null;
     },

@@ -417,6 +417,24 @@ def test_back_from_a_part_of_a_page_drops_the_page_still_on_its_way(site, page):
     expect(page.locator("h1")).to_contain_text("Backend Developer")
 
 
+def test_back_twice_to_the_first_page_loaded_shows_that_page(site, page):
+    # The overview loaded as a whole, then a part of it: entries htmx leaves to the browser.
+    page.goto(site + CAREER)
+    page.locator('a[href="#road"]').first.click()
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1")).to_be_focused()
+    overview = []
+    page.route(site + CAREER, lambda route: overview.append(route))
+    # Back to #road, where htmx fetches the overview, and Back again before it came.
+    page.go_back()
+    wait_for_request(page, overview)
+    page.go_back()
+    expect(page).to_have_url(site + CAREER)
+    overview[0].continue_()
+    expect(page.locator("h1")).to_contain_text("Backend Developer")
+    expect(page.locator("#faq-filter")).to_have_count(0)
+
+
 # A question's address, and the old address of the second document's answer to a question the
 # first asks too (the two are one question on the page).
 QUESTION = "is-a-degree-required-upgrad"
