@@ -29,15 +29,16 @@
   // {box, left}: the box whose words made the entry shown, and when it lost focus.
   var typing = null;
 
+  // An address without its part (#...): the page it loads.
+  function pageOf(address) {
+    var url = new URL(address, window.location.href);
+    // "+" and "%20" are both a space: the form's address and htmx's write them differently.
+    return url.pathname + "?" + new URLSearchParams(url.search).toString();
+  }
+
   function isShown(path) {
     var url = new URL(path, window.location.href);
-    var here = window.location;
-    return (
-      url.pathname === here.pathname &&
-      url.hash === here.hash &&
-      // "+" and "%20" are both a space: the form's address and htmx's write them differently.
-      new URLSearchParams(url.search).toString() === new URLSearchParams(here.search).toString()
-    );
+    return url.hash === window.location.hash && pageOf(url) === pageOf(window.location.href);
   }
 
   document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
@@ -86,6 +87,16 @@
   // The address of the part of the page a link just clicked goes to: the history event it makes
   // is no Back or Forward.
   var jumpingTo = null;
+  // The address of the page shown (or of the item the map's panel shows over the overview).
+  var shownPath = window.location.href;
+
+  ["htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore"].forEach(
+    function (type) {
+      document.addEventListener(type, function (event) {
+        shownPath = event.detail.path;
+      });
+    },
+  );
 
   ["click", "submit", "input", "change"].forEach(function (type) {
     window.addEventListener(
@@ -108,7 +119,8 @@
     true,
   );
 
-  // Stop every read, but the one htmx is making for the entry at `path`, if any is given.
+  // Stop every read, but the one htmx is making for the entry at `path`, if any is given; say
+  // whether that one goes on.
   function moveOn(path) {
     moves += 1;
     jumpingTo = null;
@@ -119,6 +131,7 @@
       }
       return kept;
     });
+    return reading.length > 0;
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -148,10 +161,11 @@
         jumpingTo = null;
       } else if (event.state && event.state.htmx) {
         moveOn();
-      } else {
+      } else if (!moveOn(here.pathname + here.search) && pageOf(shownPath) !== pageOf(here.href)) {
         // An entry htmx leaves to the browser (the first page loaded, before any link, or a
-        // part of it) still shows the page htmx may be fetching for its address (Back twice).
-        moveOn(here.pathname + here.search);
+        // part of it) needs the page htmx may be fetching for its address (Back twice), or else
+        // that page loaded again, when another is shown (Back two entries at once).
+        window.location.reload();
       }
       typing = null;
     },
@@ -279,6 +293,7 @@
   }
 
   function hideMapPanel(panel) {
+    shownPath = panel.dataset.closesTo;
     panel.hidden = true;
     panel.replaceChildren();
     focusOpener();
@@ -320,6 +335,7 @@
     if (item && path === panel.dataset.shows) {
       event.preventDefault();
       mapOpener = item.id;
+      shownPath = path;
       // Asked by the panel itself, which changes no history: the entry already holds the
       // item's address.
       // The answer is the panel's part alone (as the map's own links ask: hx-select="unset");

@@ -155,12 +155,13 @@ def expect_scrolled_to(page, y: int, timeout: float = 5) -> None:
     assert scrolled == y
 
 
-def wait_for_request(page, held: list, timeout: float = 5) -> None:
-    """A request a route holds (`page.route(url, lambda route: held.append(route))`) has come."""
+def wait_for_request(page, held: list, count: int = 1, timeout: float = 5) -> None:
+    """`count` requests a route holds (`page.route(url, lambda route: held.append(route))`) have
+    come."""
     deadline = time.monotonic() + timeout
-    while not held and time.monotonic() < deadline:
+    while len(held) < count and time.monotonic() < deadline:
         page.wait_for_timeout(50)
-    assert held
+    assert len(held) >= count
 
 
 def give_history(user) -> None:
