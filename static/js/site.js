@@ -340,12 +340,11 @@
       // item's address.
       // The answer is the panel's part alone (as the map's own links ask: hx-select="unset");
       // links inside the panel load their pages into <main> as any other.
-      window.htmx.ajax("GET", path, {
-        source: panel,
-        target: panel,
-        swap: "innerHTML",
-        select: "unset",
-      });
+      window.htmx
+        .ajax("GET", path, { source: panel, target: panel, swap: "innerHTML", select: "unset" })
+        .catch(function () {
+          // Stopped by a move before it came (see moveOn): nothing to show.
+        });
     }
   });
 

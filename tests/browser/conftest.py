@@ -7,6 +7,7 @@ import os
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -94,32 +95,36 @@ def site(live_server, transactional_db):
     request_finished.disconnect(in_flight.finished)
 
 
+@contextmanager
 def _page(browser, **options):
+    """A page in a context of its own; a script error in it (an exception or a promise rejected
+    that nothing handled) fails the test that used it."""
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    return context, page
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    context.close()
+    assert not errors, f"Script errors in the page: {errors}"
 
 
 @pytest.fixture
 def page(browser):
-    context, page = _page(browser)
-    yield page
-    context.close()
+    with _page(browser) as page:
+        yield page
 
 
 @pytest.fixture
 def page_without_js(browser):
-    context, page = _page(browser, java_script_enabled=False)
-    yield page
-    context.close()
+    with _page(browser, java_script_enabled=False) as page:
+        yield page
 
 
 @pytest.fixture
 def phone_page(browser):
-    context, page = _page(browser, viewport={"width": 320, "height": 640}, is_mobile=True)
-    yield page
-    context.close()
+    with _page(browser, viewport={"width": 320, "height": 640}, is_mobile=True) as page:
+        yield page
 
 
 @pytest.fixture
