@@ -417,56 +417,31 @@ def test_back_from_a_part_of_a_page_drops_the_page_still_on_its_way(site, page):
     expect(page.locator("h1")).to_contain_text("Backend Developer")
 
 
-def test_back_twice_to_the_first_page_loaded_shows_that_page(site, page):
+@pytest.mark.parametrize("moves", ["back-twice", "back-two-at-once", "back-link-back"])
+def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
     # The overview loaded as a whole, then a part of it: entries htmx leaves to the browser.
     page.goto(site + CAREER)
     page.locator('a[href="#road"]').first.click()
     page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
-    overview = []
-    page.route(site + CAREER, lambda route: overview.append(route))
-    # Back to #road, where htmx fetches the overview, and Back again before it came.
-    page.go_back()
-    wait_for_request(page, overview)
-    page.go_back()
-    expect(page).to_have_url(site + CAREER)
-    overview[0].continue_()
-    expect(page.locator("h1")).to_contain_text("Backend Developer")
-    expect(page.locator("#faq-filter")).to_have_count(0)
-
-
-def test_back_two_entries_at_once_to_the_first_page_loaded_shows_that_page(site, page):
-    # The overview loaded as a whole, then a part of it: entries htmx leaves to the browser.
-    page.goto(site + CAREER)
-    page.locator('a[href="#road"]').first.click()
-    page.get_by_role("link", name="FAQs", exact=True).click()
-    expect(page.locator("h1")).to_be_focused()
-    # As from the list the Back button shows when held.
-    page.evaluate("history.go(-2)")
-    expect(page).to_have_url(site + CAREER)
-    expect(page.locator("h1")).to_contain_text("Backend Developer")
-    expect(page.locator("#faq-filter")).to_have_count(0)
-
-
-def test_back_then_a_link_then_back_before_either_came_shows_the_first_page_loaded(site, page):
-    page.goto(site + CAREER)
-    page.locator('a[href="#road"]').first.click()
-    page.get_by_role("link", name="FAQs", exact=True).click()
-    expect(page.locator("h1")).to_be_focused()
-    held = []
-
-    def hold_first(route):
-        held.append(route) if not held else route.continue_()
-
-    page.route(site + CAREER, hold_first)
-    page.route(site + "/", lambda route: held.append(route))
-    # Back fetches the overview; the site's name, clicked on the FAQs still shown, the home
-    # page; Back again, before either came, reaches the overview's first entry.
-    page.go_back()
-    wait_for_request(page, held)
-    page.locator("a.brand").click()
-    wait_for_request(page, held, count=2)
-    page.go_back()
+    if moves == "back-two-at-once":
+        # As from the list the Back button shows when held.
+        page.evaluate("history.go(-2)")
+    else:
+        held = []
+        # The overview is held when Back to #road fetches it, not when it is loaded again.
+        page.route(site + CAREER, lambda route: route.continue_() if held else held.append(route))
+        page.route(site + "/", lambda route: held.append(route))
+        page.go_back()
+        wait_for_request(page, held)
+        if moves == "back-link-back":
+            # The site's name, clicked on the FAQs still shown: the home page is asked for.
+            page.locator("a.brand").click()
+            wait_for_request(page, held, count=2)
+        # Back again before anything came.
+        page.go_back()
+        expect(page).to_have_url(site + CAREER)
+        held[0].continue_()
     expect(page).to_have_url(site + CAREER)
     expect(page.locator("h1")).to_contain_text("Backend Developer")
     expect(page.locator("#faq-filter")).to_have_count(0)
