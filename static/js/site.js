@@ -81,7 +81,7 @@
   var moves = 0;
   // The moves counted when each event that can ask for a page came.
   var movesAt = new WeakMap();
-  // The reads sent since the last move, each as {request, path}: htmx's own for an entry of the
+  // The reads that a move would stop, each as {request, path}: htmx's own for an entry of the
   // history are among them, with the address they fetch as their path.
   var reading = [];
   // The address of the part of the page a link just clicked goes to: the history event it makes
@@ -119,14 +119,15 @@
     true,
   );
 
-  // Stop every read, but the one htmx is making for the entry at `path`, if any is given; say
-  // whether that one goes on.
+  // Stop every read, but the one htmx is making for the entry at `path`, if any is given and it
+  // is still on its way; say whether it is.
   function moveOn(path) {
     moves += 1;
     jumpingTo = null;
     reading = reading.filter(function (read) {
-      var kept = path !== undefined && read.path === path;
-      if (!kept && read.request.readyState !== XMLHttpRequest.DONE) {
+      var done = read.request.readyState === XMLHttpRequest.DONE;
+      var kept = path !== undefined && read.path === path && !done;
+      if (!kept && !done) {
         read.request.abort();
       }
       return kept;
@@ -162,9 +163,11 @@
       } else if (event.state && event.state.htmx) {
         moveOn();
       } else if (!moveOn(here.pathname + here.search) && pageOf(shownPath) !== pageOf(here.href)) {
-        // An entry htmx leaves to the browser (the first page loaded, before any link, or a
-        // part of it) needs the page htmx may be fetching for its address (Back twice), or else
-        // that page loaded again, when another is shown (Back two entries at once).
+        // An entry htmx did not make, which it leaves to the browser (one a link to a part of a
+        // page made, or the first page loaded, unless a link of htmx's was followed from it),
+        // needs the page htmx may still be fetching for its address (Back twice), or else that
+        // page loaded again when another is shown (Back two entries at once, or the fetch
+        // failed).
         window.location.reload();
       }
       typing = null;
@@ -343,7 +346,7 @@
       window.htmx
         .ajax("GET", path, { source: panel, target: panel, swap: "innerHTML", select: "unset" })
         .catch(function () {
-          // Stopped by a move before it came (see moveOn): nothing to show.
+          // Stopped by a move before it came (see moveOn), or failed: nothing to show.
         });
     }
   });

@@ -160,13 +160,30 @@ def expect_scrolled_to(page, y: int, timeout: float = 5) -> None:
     assert scrolled == y
 
 
-def wait_for_request(page, held: list, count: int = 1, timeout: float = 5) -> None:
+def wait_until(page, condition, timeout: float = 5) -> None:
+    """Let the page run until `condition()` holds, for `timeout` seconds at most."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert condition()
+
+
+def wait_for_request(page, held: list, count: int = 1) -> None:
     """`count` requests a route holds (`page.route(url, lambda route: held.append(route))`) have
     come."""
-    deadline = time.monotonic() + timeout
-    while len(held) < count and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert len(held) >= count
+    wait_until(page, lambda: len(held) >= count)
+
+
+def stopped_requests(page) -> list[str]:
+    """The addresses of the requests that the page stops (or that fail) from now on."""
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    return failed
+
+
+def wait_until_stopped(page, stopped: list[str], held: list) -> None:
+    """Each request held (routes) has been stopped by the page: its answer can never come."""
+    wait_until(page, lambda: all(route.request.url in stopped for route in held))
 
 
 def give_history(user) -> None:

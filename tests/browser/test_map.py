@@ -12,7 +12,12 @@ from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress
 from tests.browser.charts import screen as on_screen
-from tests.browser.conftest import expect_scrolled_to
+from tests.browser.conftest import (
+    expect_scrolled_to,
+    stopped_requests,
+    wait_for_request,
+    wait_until_stopped,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -320,18 +325,16 @@ def test_an_item_asked_for_by_forward_that_comes_after_back_changes_nothing(site
     page.go_back()
     page.wait_for_url(site + CAREER)
     held = []
+    stopped = stopped_requests(page)
     page.route(f"**/progress/items/{item.pk}/", lambda route: held.append(route))
 
     page.go_forward()
-    for _ in range(50):
-        if held:
-            break
-        page.wait_for_timeout(100)
+    wait_for_request(page, held)
     page.go_back()
     page.wait_for_url(site + CAREER)
     expect(page.locator("h1")).to_have_text(re.compile("Backend Developer"))
+    wait_until_stopped(page, stopped, held)
     held[0].continue_()
-    page.wait_for_timeout(500)
 
     assert page.url == site + CAREER
     expect(page.locator("#map-panel")).to_be_hidden()

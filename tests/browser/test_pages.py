@@ -9,7 +9,12 @@ from django.template import loader
 from playwright.sync_api import expect
 
 from careers.models import ChecklistItem, Faq
-from tests.browser.conftest import expect_scrolled_to, wait_for_request
+from tests.browser.conftest import (
+    expect_scrolled_to,
+    stopped_requests,
+    wait_for_request,
+    wait_until_stopped,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -338,6 +343,7 @@ def test_words_answered_after_the_visitor_moved_on_change_neither_page_nor_addre
     # Back goes to the overview, the site's name to the home page: each is held until let go.
     moved_to = CAREER if move == "back" else "/"
     words, arrived = [], []
+    stopped = stopped_requests(page)
     page.route(re.compile(r"/faqs/\?q="), lambda route: words.append(route))
     page.route(site + moved_to, lambda route: arrived.append(route))
     page.get_by_label("Filter the questions").fill("degree")
@@ -351,15 +357,13 @@ def test_words_answered_after_the_visitor_moved_on_change_neither_page_nor_addre
     wait_for_request(page, arrived)
     # Longer than the box waits for more letters: words not yet asked for would be by now.
     page.wait_for_timeout(500)
+    # Where the box asked, the page stopped its request: no answer to it can come.
+    wait_until_stopped(page, stopped, words)
     arrived[0].continue_()
     expect(page.locator("#faq-filter")).to_have_count(0)
     expect(page).to_have_url(site + moved_to)
-
-    # The answer to the words, where they were asked for, comes last.
     for route in words:
         route.continue_()
-    page.wait_for_timeout(500)
-    expect(page).to_have_url(site + moved_to)
     expect(page.locator("#faq-filter")).to_have_count(0)
     # The entry left is the page without the words.
     page.go_forward() if move == "back" else page.go_back()
@@ -388,14 +392,15 @@ def test_a_page_that_comes_after_a_second_back_is_not_shown(site, page):
     page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
     overview = []
+    stopped = stopped_requests(page)
     page.route(site + CAREER, lambda route: overview.append(route))
     page.go_back()
     wait_for_request(page, overview)
     # Back again before the overview came: the home page is what the visitor went to.
     page.go_back()
     expect(page.locator("h1")).to_have_text("Find your way into a career, one step at a time")
+    wait_until_stopped(page, stopped, overview)
     overview[0].continue_()
-    page.wait_for_timeout(500)
     expect(page).to_have_url(site + "/")
     expect(page.locator("h1")).to_have_text("Find your way into a career, one step at a time")
 
@@ -406,18 +411,21 @@ def test_back_from_a_part_of_a_page_drops_the_page_still_on_its_way(site, page):
     page.locator('a[href="#road"]').first.click()
     expect(page).to_have_url(site + CAREER + "#road")
     faqs = []
+    stopped = stopped_requests(page)
     page.route(site + CAREER + "faqs/", lambda route: faqs.append(route))
     page.get_by_role("link", name="FAQs", exact=True).click()
     wait_for_request(page, faqs)
     page.go_back()
     expect(page).to_have_url(site + CAREER)
+    wait_until_stopped(page, stopped, faqs)
     faqs[0].continue_()
-    page.wait_for_timeout(500)
     expect(page).to_have_url(site + CAREER)
     expect(page.locator("h1")).to_contain_text("Backend Developer")
 
 
-@pytest.mark.parametrize("moves", ["back-twice", "back-two-at-once", "back-link-back"])
+@pytest.mark.parametrize(
+    "moves", ["back-twice", "back-two-at-once", "back-link-back", "back-failed-back"]
+)
 def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
     # The overview loaded as a whole, then a part of it: entries htmx leaves to the browser.
     page.goto(site + CAREER)
@@ -427,8 +435,22 @@ def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
     if moves == "back-two-at-once":
         # As from the list the Back button shows when held.
         page.evaluate("history.go(-2)")
+    elif moves == "back-failed-back":
+        failed = []
+
+        def fail_first(route):
+            failed.append(route)
+            route.fulfill(status=503) if len(failed) == 1 else route.continue_()
+
+        # Back to #road, where htmx's fetch of the overview fails; then Back again.
+        page.route(site + CAREER, fail_first)
+        page.go_back()
+        wait_for_request(page, failed)
+        expect(page.locator("#faq-filter")).to_have_count(1)
+        page.go_back()
     else:
         held = []
+        stopped = stopped_requests(page)
         # The overview is held when Back to #road fetches it, not when it is loaded again.
         page.route(site + CAREER, lambda route: route.continue_() if held else held.append(route))
         page.route(site + "/", lambda route: held.append(route))
@@ -441,7 +463,11 @@ def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
         # Back again before anything came.
         page.go_back()
         expect(page).to_have_url(site + CAREER)
-        held[0].continue_()
+        if moves == "back-link-back":
+            # Neither the overview htmx fetched for #road nor the home page can come now.
+            wait_until_stopped(page, stopped, held)
+        for route in held:
+            route.continue_()
     expect(page).to_have_url(site + CAREER)
     expect(page.locator("h1")).to_contain_text("Backend Developer")
     expect(page.locator("#faq-filter")).to_have_count(0)
