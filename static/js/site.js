@@ -153,6 +153,33 @@
     reading.push({ request: event.detail.xhr, path: event.detail.path });
   });
 
+  // A page htmx could not bring (the site answered with an error, or not at all) is left to the
+  // browser, as without JavaScript, so that it shows the site's error page or its own and the
+  // address names the page shown: a link or a form of the page is followed again by the
+  // browser, and the page of an entry of the history that Back or Forward went to is loaded
+  // again. A read stopped because the visitor moved on is no failure (htmx:sendAbort).
+  ["htmx:responseError", "htmx:sendError"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var request = event.detail.requestConfig;
+      // Links and forms of the page (the salary comparison's form asks itself), not the words
+      // of a box that asks as they are typed.
+      var followed = event.detail.boosted || request.elt.tagName === "FORM";
+      if (followed && request.verb === "get") {
+        window.location.assign(event.detail.pathInfo.finalRequestPath);
+      }
+    });
+  });
+
+  document.addEventListener("htmx:historyCacheMissLoadError", function () {
+    window.location.reload();
+  });
+
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    event.detail.xhr.addEventListener("error", function () {
+      window.location.reload();
+    });
+  });
+
   // Capturing, so that the move is counted before htmx asks for what the entry shows.
   window.addEventListener(
     "popstate",
@@ -166,9 +193,17 @@
         // An entry htmx did not make, which it leaves to the browser (one a link to a part of a
         // page made, or the first page loaded, unless a link of htmx's was followed from it),
         // needs the page htmx may still be fetching for its address (Back twice), or else that
-        // page loaded again when another is shown (Back two entries at once, or the fetch
-        // failed).
-        window.location.reload();
+        // page loaded again when another is shown (Back two entries at once, or Back, a link
+        // and Back before either came). Back past the map's panel to an entry of the overview
+        // it covers (two entries at once) just closes it: the overview is there.
+        var panel = mapPanel();
+        if (panel && !panel.hidden && pageOf(panel.dataset.closesTo) === pageOf(here.href)) {
+          hideMapPanel(panel);
+          // After the browser moves focus to the part of the page the address names.
+          window.setTimeout(focusOpener, 0);
+        } else {
+          window.location.reload();
+        }
       }
       typing = null;
     },

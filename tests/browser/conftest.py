@@ -186,6 +186,20 @@ def wait_until_stopped(page, stopped: list[str], held: list) -> None:
     wait_until(page, lambda: all(route.request.url in stopped for route in held))
 
 
+# What a server gives when it cannot give the page asked for (made up, so that a test can tell it
+# from the site's own error pages).
+DOWN = "<!doctype html><html lang=en><title>Down</title><h1>Down for a moment</h1></html>"
+
+
+def fail(route, status: int | None) -> None:
+    """Answer a request a route holds with DOWN and this status, or with nothing at all (the
+    network failed)."""
+    if status is None:
+        route.abort()
+    else:
+        route.fulfill(status=status, body=DOWN, content_type="text/html")
+
+
 def give_history(user) -> None:
     """Mark items through the same code the site uses, then move each change (and the record's
     last update) back to the week it stands for, so the dashboard charts several weeks."""

@@ -431,6 +431,24 @@ def test_back_with_the_panel_open_closes_it_without_fetching_the_overview_again(
     assert overview_requests == []
 
 
+def test_back_two_entries_at_once_from_the_open_panel_closes_it_over_the_overview(site, page):
+    item = road().checklist[0]
+    page.goto(site + CAREER)
+    page.evaluate("window.notReloaded = true")
+    page.locator('a[href="#road"]').first.click()
+    page.wait_for_url(site + CAREER + "#road")
+    page.locator(f"#map-item-{item.slug}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+
+    # As from the list the Back button shows when held: to the overview as first loaded.
+    page.evaluate("history.go(-2)")
+
+    page.wait_for_url(site + CAREER)
+    expect(page.locator("#map-panel")).to_be_hidden()
+    expect(page.locator(f"#map-item-{item.slug}")).to_be_focused()
+    assert page.evaluate("window.notReloaded") is True
+
+
 def test_closing_the_panel_after_a_jump_within_the_page_brings_focus_back_to_the_item(site, page):
     item = road().checklist[0]
     page.goto(site + CAREER)

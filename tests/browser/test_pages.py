@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from careers.models import ChecklistItem, Faq
 from tests.browser.conftest import (
     expect_scrolled_to,
+    fail,
     stopped_requests,
     wait_for_request,
     wait_until_stopped,
@@ -442,11 +443,12 @@ def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
             failed.append(route)
             route.fulfill(status=503) if len(failed) == 1 else route.continue_()
 
-        # Back to #road, where htmx's fetch of the overview fails; then Back again.
+        # Back to #road, where htmx's fetch of the overview fails: the browser loads it again.
         page.route(site + CAREER, fail_first)
         page.go_back()
-        wait_for_request(page, failed)
-        expect(page.locator("#faq-filter")).to_have_count(1)
+        wait_for_request(page, failed, count=2)
+        expect(page).to_have_url(site + CAREER + "#road")
+        expect(page.locator("#faq-filter")).to_have_count(0)
         page.go_back()
     else:
         held = []
@@ -471,6 +473,77 @@ def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
     expect(page).to_have_url(site + CAREER)
     expect(page.locator("h1")).to_contain_text("Backend Developer")
     expect(page.locator("#faq-filter")).to_have_count(0)
+
+
+def loaded_by_the_browser(page) -> str:
+    """The address the browser itself last loaded a whole page from (htmx's requests are not)."""
+    return page.evaluate("performance.getEntriesByType('navigation')[0].name")
+
+
+@pytest.mark.parametrize("status", [404, 503])
+def test_a_link_whose_page_fails_shows_the_error_page_at_its_address(site, page, status):
+    page.goto(site + CAREER)
+    asked = []
+    page.route(site + CAREER + "faqs/", lambda route: asked.append(route) or fail(route, status))
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    # As without JavaScript: the browser asks for the page htmx could not bring, and shows it.
+    expect(page.locator("h1")).to_have_text("Down for a moment")
+    expect(page).to_have_url(site + CAREER + "faqs/")
+    assert [route.request.headers.get("hx-request") for route in asked] == ["true", None]
+
+
+def test_a_link_whose_page_did_not_come_is_followed_by_the_browser(site, page):
+    page.goto(site + CAREER)
+    asked = []
+
+    def fail_first(route):
+        asked.append(route)
+        fail(route, None) if len(asked) == 1 else route.continue_()
+
+    page.route(site + CAREER + "faqs/", fail_first)
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Questions and answers")
+    expect(page).to_have_url(site + CAREER + "faqs/")
+    assert loaded_by_the_browser(page) == site + CAREER + "faqs/"
+
+
+@pytest.mark.parametrize("status", [503, None], ids=["error", "no-answer"])
+def test_back_to_a_page_that_failed_loads_that_page_again(site, page, status):
+    page.goto(site + "/")
+    page.get_by_role("link", name="Backend Developer").first.click()
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1")).to_be_focused()
+    asked = []
+
+    def fail_first(route):
+        asked.append(route)
+        fail(route, status) if len(asked) == 1 else route.continue_()
+
+    page.route(site + CAREER, fail_first)
+    page.go_back()
+    # htmx's fetch of the overview failed: the browser loads the overview at its address.
+    expect(page.locator("h1")).to_contain_text("Backend Developer")
+    expect(page).to_have_url(site + CAREER)
+    assert loaded_by_the_browser(page) == site + CAREER
+    assert len(asked) == 2
+
+
+def test_a_link_that_fails_after_back_shows_the_error_page_at_its_address(site, page):
+    page.goto(site + "/")
+    page.get_by_role("link", name="Backend Developer").first.click()
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1")).to_be_focused()
+    held = []
+    stopped = stopped_requests(page)
+    page.route(site + CAREER, lambda route: held.append(route))
+    page.go_back()
+    wait_for_request(page, held)
+    # On the FAQs still shown, the site's name: the home page is asked for, and fails.
+    page.route(site + "/", lambda route: fail(route, 503))
+    page.locator("a.brand").click()
+    expect(page.locator("h1")).to_have_text("Down for a moment")
+    expect(page).to_have_url(site + "/")
+    wait_until_stopped(page, stopped, held)
 
 
 # A question's address, and the old address of the second document's answer to a question the

@@ -1,6 +1,8 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.charts import chart_texts, off_screen, overlapping, screen
+from tests.browser.conftest import fail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,6 +31,15 @@ def test_changing_currency_with_javascript_swaps_only_the_comparison_and_updates
     assert "rates=own" in page.url and "sort=midpoint" in page.url
     assert page.locator("#comparison svg .bar").count() == 8
     assert violations == []
+
+
+def test_a_change_whose_comparison_fails_shows_the_error_page_at_its_address(site, page):
+    page.goto(site + PATH)
+    page.route("**/salaries/?*", lambda route: fail(route, 503))
+    page.select_option("#salary-currency", "USD")
+    # As the form without JavaScript: the browser asks for the comparison, and shows the error.
+    expect(page.locator("h1")).to_have_text("Down for a moment")
+    assert "currency=USD" in page.url
 
 
 def test_sorting_with_javascript_reorders_the_chart(site, page):
