@@ -125,14 +125,79 @@
     moves += 1;
     jumpingTo = null;
     reading = reading.filter(function (read) {
-      var done = read.request.readyState === XMLHttpRequest.DONE;
-      var kept = path !== undefined && read.path === path && !done;
-      if (!kept && !done) {
+      var kept = path !== undefined && read.path === path && !read.ended;
+      if (!kept && !read.ended) {
         read.request.abort();
       }
       return kept;
     });
+    settle();
     return reading.length > 0;
+  }
+
+  // Leaving the page (by a link htmx does not follow, or the address bar) is a move too: the
+  // reads on their way are stopped, so that none comes into the page, nor is taken for a
+  // failure and followed (some browsers end a request cut short by leaving as an error).
+  // Listened for only while a read is on its way: some browsers keep no page with a
+  // beforeunload listener for Back.
+  function leave() {
+    moveOn();
+  }
+
+  function settle() {
+    var pending = reading.some(function (read) {
+      return !read.ended;
+    });
+    if (!pending) {
+      window.removeEventListener("beforeunload", leave);
+    }
+  }
+
+  // A read on its way, once sent: `path` is the address of the entry of the history it is for,
+  // when it is htmx's fetch of one.
+  function track(request, path) {
+    var read = { request: request, path: path, ended: false };
+    reading.push(read);
+    window.addEventListener("beforeunload", leave);
+    request.addEventListener("loadend", function () {
+      read.ended = true;
+      settle();
+    });
+  }
+
+  // A page htmx could not bring (the site answered with what htmx takes for an error, or not at
+  // all) is left to the browser, as without JavaScript, so that it shows the site's error page
+  // or its own and the address names the page shown: a link or a form of the page is followed
+  // again by the browser (an item the map's panel asks for again on Forward, too), and the
+  // page of an entry of the history that Back or Forward went to is loaded again. A read
+  // stopped because the visitor moved on is no failure. The request itself is watched: the
+  // element that made it may have left the page (an answer to a save replaced it), and its
+  // events with it.
+  function followOnFailure(event) {
+    var request = event.detail.requestConfig;
+    // Links and forms of the page (the salary comparison's form asks itself) and the panel,
+    // not the words of a box that asks as they are typed.
+    var followed = event.detail.boosted || request.elt.matches("form, #map-panel");
+    if (!followed) {
+      return;
+    }
+    var xhr = event.detail.xhr;
+    var asked = event.detail.pathInfo;
+    // A form's values come before the #part htmx keeps; a link's address comes without it.
+    var address = new URL(asked.finalRequestPath, window.location.href);
+    if (asked.anchor && !address.hash) {
+      address.hash = asked.anchor;
+    }
+    function follow() {
+      window.location.assign(address.href);
+    }
+    xhr.addEventListener("error", follow);
+    xhr.addEventListener("load", function () {
+      // What htmx decided of the answer (responseHandling in _htmx_config.html), before this.
+      if (event.detail.failed) {
+        follow();
+      }
+    });
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -146,38 +211,23 @@
       return;
     }
     moveOn();
-    reading.push({ request: event.detail.xhr, path: null });
+    track(event.detail.xhr, null);
+    followOnFailure(event);
   });
 
   document.addEventListener("htmx:historyCacheMiss", function (event) {
-    reading.push({ request: event.detail.xhr, path: event.detail.path });
-  });
-
-  // A page htmx could not bring (the site answered with an error, or not at all) is left to the
-  // browser, as without JavaScript, so that it shows the site's error page or its own and the
-  // address names the page shown: a link or a form of the page is followed again by the
-  // browser, and the page of an entry of the history that Back or Forward went to is loaded
-  // again. A read stopped because the visitor moved on is no failure (htmx:sendAbort).
-  ["htmx:responseError", "htmx:sendError"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      var request = event.detail.requestConfig;
-      // Links and forms of the page (the salary comparison's form asks itself), not the words
-      // of a box that asks as they are typed.
-      var followed = event.detail.boosted || request.elt.tagName === "FORM";
-      if (followed && request.verb === "get") {
-        window.location.assign(event.detail.pathInfo.finalRequestPath);
-      }
+    var request = event.detail.xhr;
+    // Once sent: the map's panel keeps htmx from sending some (see its own listener).
+    request.addEventListener("loadstart", function () {
+      track(request, event.detail.path);
+    });
+    request.addEventListener("error", function () {
+      window.location.reload();
     });
   });
 
   document.addEventListener("htmx:historyCacheMissLoadError", function () {
     window.location.reload();
-  });
-
-  document.addEventListener("htmx:historyCacheMiss", function (event) {
-    event.detail.xhr.addEventListener("error", function () {
-      window.location.reload();
-    });
   });
 
   // Capturing, so that the move is counted before htmx asks for what the entry shows.

@@ -200,6 +200,17 @@ def fail(route, status: int | None) -> None:
         route.fulfill(status=status, body=DOWN, content_type="text/html")
 
 
+def failing_once(asked: list, status: int | None):
+    """A route's handler: the first request it holds fails (see fail), the others go through;
+    each one is put in `asked`."""
+
+    def handle(route) -> None:
+        asked.append(route)
+        fail(route, status) if len(asked) == 1 else route.continue_()
+
+    return handle
+
+
 def give_history(user) -> None:
     """Mark items through the same code the site uses, then move each change (and the record's
     last update) back to the week it stands for, so the dashboard charts several weeks."""

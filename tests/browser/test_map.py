@@ -14,6 +14,7 @@ from progress.models import Progress
 from tests.browser.charts import screen as on_screen
 from tests.browser.conftest import (
     expect_scrolled_to,
+    failing_once,
     stopped_requests,
     wait_for_request,
     wait_until_stopped,
@@ -290,6 +291,17 @@ def test_reload_and_back_from_an_opened_item(site, page):
     expect(page.locator("#map-panel")).to_be_hidden()
 
 
+def open_the_item_and_go_back(page, site: str) -> ChecklistItem:
+    """The overview, its map's item opened in the panel, then Back: Forward opens it again."""
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(site + CAREER)
+    page.locator(f"#map-item-{SKILL}").click()
+    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    page.go_back()
+    page.wait_for_url(site + CAREER)
+    return item
+
+
 def test_forward_after_back_opens_the_item_in_the_panel_again(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(site + CAREER)
@@ -318,12 +330,7 @@ def test_forward_after_back_opens_the_item_in_the_panel_again(site, page):
 
 
 def test_an_item_asked_for_by_forward_that_comes_after_back_changes_nothing(site, page):
-    item = ChecklistItem.objects.get(slug=SKILL)
-    page.goto(site + CAREER)
-    page.locator(f"#map-item-{SKILL}").click()
-    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
-    page.go_back()
-    page.wait_for_url(site + CAREER)
+    item = open_the_item_and_go_back(page, site)
     held = []
     stopped = stopped_requests(page)
     page.route(f"**/progress/items/{item.pk}/", lambda route: held.append(route))
@@ -340,6 +347,50 @@ def test_an_item_asked_for_by_forward_that_comes_after_back_changes_nothing(site
     expect(page.locator("#map-panel")).to_be_hidden()
     page.reload()
     expect(page.locator("h1")).to_have_text(re.compile("Backend Developer"))
+
+
+@pytest.mark.parametrize("status", [503, None], ids=["error", "no-answer"])
+def test_an_item_that_fails_on_forward_is_loaded_by_the_browser_at_its_address(site, page, status):
+    item = open_the_item_and_go_back(page, site)
+    asked = []
+    page.route(f"**/progress/items/{item.pk}/", failing_once(asked, status))
+
+    page.go_forward()
+
+    # The panel could not show the item: the browser loads the item's page at its address.
+    expect(page.locator("h1")).to_have_text(item.title)
+    assert page.url == f"{site}/progress/items/{item.pk}/"
+    assert len(asked) == 2
+
+
+def listeners_for_leaving(page) -> int:
+    """How many beforeunload listeners the window has (some browsers keep no page that has one
+    for Back), as Chromium's developer tools list them."""
+    session = page.context.new_cdp_session(page)
+    window = session.send("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
+    listeners = session.send("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]
+    session.detach()
+    return sum(1 for listener in listeners if listener["type"] == "beforeunload")
+
+
+def test_the_page_listens_for_leaving_only_while_a_read_is_on_its_way(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    panel = page.locator("#map-panel")
+    page.goto(site + CAREER)
+    assert listeners_for_leaving(page) == 0
+    held = []
+    page.route(f"**/progress/items/{item.pk}/", lambda route: held.append(route))
+    page.locator(f"#map-item-{SKILL}").click()
+    wait_for_request(page, held)
+    assert listeners_for_leaving(page) == 1
+    held[0].continue_()
+    expect(panel).to_be_visible()
+    assert listeners_for_leaving(page) == 0
+    # Back closes the panel; htmx's fetch of the overview is made, but never sent.
+    page.go_back()
+    expect(panel).to_be_hidden()
+    page.wait_for_url(site + CAREER)
+    assert listeners_for_leaving(page) == 0
 
 
 def test_back_to_an_items_page_opened_from_its_note_link_shows_the_page_not_the_panel(site, page):

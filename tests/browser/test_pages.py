@@ -12,8 +12,10 @@ from careers.models import ChecklistItem, Faq
 from tests.browser.conftest import (
     expect_scrolled_to,
     fail,
+    failing_once,
     stopped_requests,
     wait_for_request,
+    wait_until,
     wait_until_stopped,
 )
 from tests.conftest import PASSWORD
@@ -438,13 +440,8 @@ def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
         page.evaluate("history.go(-2)")
     elif moves == "back-failed-back":
         failed = []
-
-        def fail_first(route):
-            failed.append(route)
-            route.fulfill(status=503) if len(failed) == 1 else route.continue_()
-
         # Back to #road, where htmx's fetch of the overview fails: the browser loads it again.
-        page.route(site + CAREER, fail_first)
+        page.route(site + CAREER, failing_once(failed, 503))
         page.go_back()
         wait_for_request(page, failed, count=2)
         expect(page).to_have_url(site + CAREER + "#road")
@@ -495,12 +492,7 @@ def test_a_link_whose_page_fails_shows_the_error_page_at_its_address(site, page,
 def test_a_link_whose_page_did_not_come_is_followed_by_the_browser(site, page):
     page.goto(site + CAREER)
     asked = []
-
-    def fail_first(route):
-        asked.append(route)
-        fail(route, None) if len(asked) == 1 else route.continue_()
-
-    page.route(site + CAREER + "faqs/", fail_first)
+    page.route(site + CAREER + "faqs/", failing_once(asked, None))
     page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_have_text("Questions and answers")
     expect(page).to_have_url(site + CAREER + "faqs/")
@@ -514,12 +506,7 @@ def test_back_to_a_page_that_failed_loads_that_page_again(site, page, status):
     page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
     asked = []
-
-    def fail_first(route):
-        asked.append(route)
-        fail(route, status) if len(asked) == 1 else route.continue_()
-
-    page.route(site + CAREER, fail_first)
+    page.route(site + CAREER, failing_once(asked, status))
     page.go_back()
     # htmx's fetch of the overview failed: the browser loads the overview at its address.
     expect(page.locator("h1")).to_contain_text("Backend Developer")
@@ -533,17 +520,69 @@ def test_a_link_that_fails_after_back_shows_the_error_page_at_its_address(site, 
     page.get_by_role("link", name="Backend Developer").first.click()
     page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
-    held = []
+    overview, home = [], []
     stopped = stopped_requests(page)
-    page.route(site + CAREER, lambda route: held.append(route))
+    page.route(site + CAREER, lambda route: overview.append(route))
     page.go_back()
-    wait_for_request(page, held)
-    # On the FAQs still shown, the site's name: the home page is asked for, and fails.
-    page.route(site + "/", lambda route: fail(route, 503))
+    wait_for_request(page, overview)
+    # On the FAQs still shown, the site's name: the home page is asked for, which stops htmx's
+    # fetch of the overview (no failure: nothing loads the overview again); then it fails.
+    page.route(site + "/", lambda route: home.append(route) if not home else fail(route, 503))
     page.locator("a.brand").click()
+    wait_for_request(page, home)
+    wait_until_stopped(page, stopped, overview)
+    fail(home[0], 503)
     expect(page.locator("h1")).to_have_text("Down for a moment")
     expect(page).to_have_url(site + "/")
-    wait_until_stopped(page, stopped, held)
+    assert len(overview) == 1
+
+
+def test_leaving_the_page_stops_the_page_htmx_was_bringing(site, page):
+    page.goto(site + CAREER)
+    faqs, signing_in = [], []
+    stopped = stopped_requests(page)
+    page.route(site + CAREER + "faqs/", lambda route: faqs.append(route))
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    wait_for_request(page, faqs)
+    # Sign in, a link htmx does not follow, before the FAQs came: the browser leaves the page,
+    # and the FAQs can neither come nor fail into it (and so take the visitor to them).
+    page.route(lambda url: "/accounts/login/" in url, lambda route: signing_in.append(route))
+    # Clicked from the page: Playwright's click would wait for the page held to come.
+    page.locator("#account-nav a[href^='/accounts/login/']").evaluate("link => link.click()")
+    wait_for_request(page, signing_in)
+    wait_until_stopped(page, stopped, faqs)
+    signing_in[0].continue_()
+    expect(page.locator("h1")).to_have_text("Sign in")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+
+
+def test_words_whose_answer_fails_leave_the_page_as_it_is(site, page):
+    page.goto(site + CAREER + "faqs/")
+    page.evaluate("window.notReloaded = true")
+    asked = []
+    page.route("**/faqs/?q=*", lambda route: asked.append(route) or fail(route, 503))
+    page.evaluate(
+        "document.addEventListener('htmx:afterRequest', () => { window.answered = true; })"
+    )
+    page.locator("#faq-filter").fill("degree")
+    # htmx has taken the answer, and the page has done all it does with it.
+    wait_until(page, lambda: page.evaluate("window.answered === true"))
+    # What the box asks for as the words are typed is not followed by the browser.
+    expect(page).to_have_url(site + CAREER + "faqs/")
+    expect(page.locator("h1")).to_have_text("Questions and answers")
+    assert page.evaluate("window.notReloaded") is True
+    assert len(asked) == 1
+
+
+@pytest.mark.parametrize("status", [503, None], ids=["error", "no-answer"])
+def test_a_link_to_a_part_of_a_page_that_fails_keeps_the_part_in_the_address(site, page, status):
+    page.goto(site + CAREER + "skills/")
+    asked = []
+    page.route(site + CAREER, failing_once(asked, status))
+    page.locator(f'a[href="{CAREER}#road"]').first.click()
+    expect(page.locator("h1")).to_contain_text("Backend Developer")
+    expect(page).to_have_url(site + CAREER + "#road")
+    assert len(asked) == 2
 
 
 # A question's address, and the old address of the second document's answer to a question the
