@@ -1,5 +1,6 @@
-"""The public pages in Chromium: navigation, filtering and searching as you type, pages without
-JavaScript, a 320 px screen, and axe-core on every page of the sitemap in light and dark mode."""
+"""The public pages in Chromium: navigation, Back and Forward, filtering and searching as you type,
+pages that come late or fail, pages without JavaScript, a 320 px screen, and axe-core on every
+page of the sitemap in light and dark mode."""
 
 import re
 import urllib.request
