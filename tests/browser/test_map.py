@@ -482,7 +482,9 @@ def test_back_with_the_panel_open_closes_it_without_fetching_the_overview_again(
     assert overview_requests == []
 
 
-def test_back_two_entries_at_once_from_the_open_panel_closes_it_over_the_overview(site, page):
+def open_an_item_after_a_jump_to_the_road(page, site: str) -> ChecklistItem:
+    """The overview, loaded whole and marked so that a reload shows, then its link to #road (an
+    entry htmx leaves to the browser), then the road's first item opened in the map's panel."""
     item = road().checklist[0]
     page.goto(site + CAREER)
     page.evaluate("window.notReloaded = true")
@@ -490,6 +492,11 @@ def test_back_two_entries_at_once_from_the_open_panel_closes_it_over_the_overvie
     page.wait_for_url(site + CAREER + "#road")
     page.locator(f"#map-item-{item.slug}").click()
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    return item
+
+
+def test_back_two_entries_at_once_from_the_open_panel_closes_it_over_the_overview(site, page):
+    item = open_an_item_after_a_jump_to_the_road(page, site)
 
     # As from the list the Back button shows when held: to the overview as first loaded.
     page.evaluate("history.go(-2)")
@@ -501,13 +508,7 @@ def test_back_two_entries_at_once_from_the_open_panel_closes_it_over_the_overvie
 
 
 def test_closing_the_panel_after_a_jump_within_the_page_brings_focus_back_to_the_item(site, page):
-    item = road().checklist[0]
-    page.goto(site + CAREER)
-    page.evaluate("window.notReloaded = true")
-    page.locator('a[href="#road"]').first.click()
-    page.wait_for_url(site + CAREER + "#road")
-    page.locator(f"#map-item-{item.slug}").click()
-    page.wait_for_url(f"{site}/progress/items/{item.pk}/")
+    item = open_an_item_after_a_jump_to_the_road(page, site)
 
     page.keyboard.press("Escape")
 
