@@ -4,6 +4,7 @@ Without Chromium they are skipped with a message, except on CI (CI=true), where 
 """
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -14,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from careers.content import load_content
 from careers.roadmap import Roadmap
@@ -172,6 +174,16 @@ def wait_for_request(page, held: list, count: int = 1) -> None:
     """`count` requests a route holds (`page.route(url, lambda route: held.append(route))`) have
     come."""
     wait_until(page, lambda: len(held) >= count)
+
+
+# htmx makes the controls it swaps in work only once they settle, 20 ms after the swap: until
+# then what it put in carries htmx-added, and the element it swapped into htmx-settling.
+SETTLING = re.compile(r"\bhtmx-(added|settling)\b")
+
+
+def settled(locator) -> None:
+    """Wait until htmx has made the controls it swapped into or as `locator` work."""
+    expect(locator).not_to_have_class(SETTLING)
 
 
 def stopped_requests(page) -> list[str]:

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from careers.models import ChecklistItem
 from progress.models import Progress
+from tests.browser.conftest import settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +55,7 @@ def test_a_refused_note_says_so_under_the_form_and_keeps_what_was_typed(
         # The answer takes the form's place; typing into the box before that would type into
         # the box the answer brings, whose caret htmx puts at the start.
         form.wait_for_element_state("hidden")
+        settled(page.locator("#note-form"))
 
     page.fill("#id_note", "third")
     page.click("#note-form button")

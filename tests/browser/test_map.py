@@ -15,6 +15,7 @@ from tests.browser.charts import screen as on_screen
 from tests.browser.conftest import (
     expect_scrolled_to,
     failing_once,
+    settled,
     stopped_requests,
     wait_for_request,
     wait_until_stopped,
@@ -48,6 +49,14 @@ def sign_in_with_progress(page, site: str, user: User) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("main form button")
     page.wait_for_url(f"{site}/dashboard/")
+
+
+def open_in_panel(page, slug: str) -> None:
+    """Open the map's item in the panel, once htmx has made the panel's controls work."""
+    page.locator(f"#map-item-{slug}").click()
+    panel = page.locator("#map-panel")
+    expect(panel).to_be_visible()
+    settled(panel)
 
 
 def test_the_map_fits_its_screen_shows_the_statuses_and_passes_axe(site, screen, user, axe):
@@ -224,7 +233,7 @@ def test_the_keyboard_goes_round_the_open_panel_without_reaching_what_it_covers(
 def test_a_status_changed_in_the_panel_shows_on_the_map_the_counts_and_the_summary(site, page):
     page.goto(site + CAREER)
     page.evaluate("window.notReloaded = true")
-    page.locator(f"#map-item-{SKILL}").click()
+    open_in_panel(page, SKILL)
 
     page.locator(f"#panel-status-{SKILL} input[value=done]").check()
 
@@ -245,12 +254,15 @@ def test_where_to_continue_follows_each_status_changed_on_the_overview(site, pag
     expect(page.locator(".continue")).to_have_count(0)
 
     for done, following in ((first, second), (second, third)):
-        page.locator(f"#map-item-{done.slug}").click()
+        open_in_panel(page, done.slug)
         page.locator(f"#panel-status-{done.slug} input[value=done]").check()
         next_up = page.locator(".continue .continue-next")
         expect(next_up).to_have_text(following.title)
         expect(next_up).to_have_attribute("href", following.get_absolute_url())
         page.keyboard.press("Escape")
+        # Escape goes Back to the overview's entry, which closes the panel when it comes.
+        expect(page.locator("#map-panel")).to_be_hidden()
+        expect(page).to_have_url(site + CAREER)
 
     # Once started, the overall progress is shown in one place only, at the top.
     expect(page.locator("#overall-progress")).to_have_count(1)
@@ -276,7 +288,7 @@ def test_a_status_changed_on_the_checklist_with_the_panel_open_shows_everywhere(
 def test_reload_and_back_from_an_opened_item(site, page):
     item = ChecklistItem.objects.get(slug=SKILL)
     page.goto(site + CAREER)
-    page.locator(f"#map-item-{SKILL}").click()
+    open_in_panel(page, SKILL)
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
     page.locator(f"#panel-status-{SKILL} input[value=learning]").check()
     expect(page.locator(f"#map-item-{SKILL}")).to_contain_text("Learning")
@@ -415,7 +427,7 @@ def test_one_back_after_the_panels_note_link_returns_to_the_overview(site, page)
     page.goto(site + CAREER)
     # The visitor has scrolled the map's item to the top of the screen.
     page.locator(f"#map-item-{SKILL}").evaluate("item => item.scrollIntoView()")
-    page.locator(f"#map-item-{SKILL}").click()
+    open_in_panel(page, SKILL)
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 0
@@ -465,7 +477,7 @@ def test_back_with_the_panel_open_closes_it_without_fetching_the_overview_again(
     item = road().checklist[0]
     page.goto(site + CAREER)
     page.evaluate("window.notReloaded = true")
-    page.locator(f"#map-item-{item.slug}").click()
+    open_in_panel(page, item.slug)
     page.wait_for_url(f"{site}/progress/items/{item.pk}/")
     page.locator(f"#panel-status-{item.slug} input[value=learning]").check()
     expect(page.locator(f"#map-item-{item.slug}")).to_contain_text("Learning")

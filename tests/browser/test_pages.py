@@ -336,14 +336,20 @@ def test_words_settled_by_leaving_the_box_keep_their_entry_when_more_are_entered
     expect(page).to_have_url(site + CAREER + "faqs/")
 
 
+def open_the_faqs(page) -> None:
+    """Follow the career's FAQs link, until htmx has settled the page it brings into <main>
+    (focus goes to its heading then)."""
+    page.get_by_role("link", name="FAQs", exact=True).click()
+    expect(page.locator("h1", has_text="Questions and answers")).to_be_focused()
+
+
 @pytest.mark.parametrize("asked", ["asked", "not-yet-asked"])
 @pytest.mark.parametrize("move", ["back", "link"])
 def test_words_answered_after_the_visitor_moved_on_change_neither_page_nor_address(
     site, page, move, asked
 ):
     page.goto(site + CAREER)
-    page.get_by_role("link", name="FAQs", exact=True).click()
-    expect(page.locator("h1")).to_be_focused()
+    open_the_faqs(page)
     # Back goes to the overview, the site's name to the home page: each is held until let go.
     moved_to = CAREER if move == "back" else "/"
     words, arrived = [], []
@@ -393,8 +399,8 @@ def test_a_page_that_comes_after_a_second_back_is_not_shown(site, page):
     page.goto(site + "/")
     page.get_by_role("link", name="Backend Developer").first.click()
     expect(page).to_have_url(site + CAREER)
-    page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
+    open_the_faqs(page)
     overview = []
     stopped = stopped_requests(page)
     page.route(site + CAREER, lambda route: overview.append(route))
@@ -434,8 +440,7 @@ def test_back_to_the_first_page_loaded_shows_that_page(site, page, moves):
     # The overview loaded as a whole, then a part of it: entries htmx leaves to the browser.
     page.goto(site + CAREER)
     page.locator('a[href="#road"]').first.click()
-    page.get_by_role("link", name="FAQs", exact=True).click()
-    expect(page.locator("h1")).to_be_focused()
+    open_the_faqs(page)
     if moves == "back-two-at-once":
         # As from the list the Back button shows when held.
         page.evaluate("history.go(-2)")
@@ -504,8 +509,8 @@ def test_a_link_whose_page_did_not_come_is_followed_by_the_browser(site, page):
 def test_back_to_a_page_that_failed_loads_that_page_again(site, page, status):
     page.goto(site + "/")
     page.get_by_role("link", name="Backend Developer").first.click()
-    page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
+    open_the_faqs(page)
     asked = []
     page.route(site + CAREER, failing_once(asked, status))
     page.go_back()
@@ -519,8 +524,8 @@ def test_back_to_a_page_that_failed_loads_that_page_again(site, page, status):
 def test_a_link_that_fails_after_back_shows_the_error_page_at_its_address(site, page):
     page.goto(site + "/")
     page.get_by_role("link", name="Backend Developer").first.click()
-    page.get_by_role("link", name="FAQs", exact=True).click()
     expect(page.locator("h1")).to_be_focused()
+    open_the_faqs(page)
     overview, home = [], []
     stopped = stopped_requests(page)
     page.route(site + CAREER, lambda route: overview.append(route))

@@ -192,6 +192,8 @@ def test_the_page_reached_by_a_link_from_another_page_is_drawn_as_when_opened(
         page.evaluate("window.notReloaded = true")
         page.locator(link, has_text="Salaries").click()
         page.wait_for_url(site + PATH)
+        # Focus moves to the heading once htmx has made the page's controls work.
+        expect(page.locator("h1")).to_be_focused()
         page.locator(".salary-chart").wait_for()
         texts = chart_texts(page, ".salary-chart .row-label, .salary-chart text")
         page_width = page.evaluate("document.documentElement.scrollWidth")
