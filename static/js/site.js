@@ -596,6 +596,23 @@
     );
   });
 
+  // The answer to a note's save brings the form again, its box holding the note as sent. What
+  // was typed into the box while the save was on its way stays there, caret and all, to be
+  // saved next: the answer would otherwise take it away.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var sentFrom = config && config.elt;
+    var box = document.getElementById("id_note");
+    if (!sentFrom || sentFrom.id !== "note-form" || !box || box.form === sentFrom) {
+      return;
+    }
+    var typed = sentFrom.elements.note;
+    if (typed && typed.value !== config.parameters.get("note")) {
+      box.value = typed.value;
+      box.setSelectionRange(typed.selectionStart, typed.selectionEnd);
+    }
+  });
+
   // A page the browser brings back from its back-forward cache (which some browsers do even for
   // a page that says no-store) shows what it showed when left, from before any change made
   // since: a page with statuses or counts is loaded again.

@@ -13,6 +13,7 @@ from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress, ShareLink
 from tests.browser.charts import chart_texts, off_screen, overlapping, screen
+from tests.browser.conftest import settled, wait_for_request
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -348,6 +349,36 @@ def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     assert page.evaluate("document.activeElement.id") == "note-save"
     assert page.evaluate("window.liveRegion === document.getElementById('note-saved')") is True
     assert Progress.objects.get(item=item).note == "Python first"
+
+
+def test_words_typed_into_a_note_while_it_is_saved_stay_in_its_box_to_save_next(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/progress/items/{item.pk}/")
+    held = []
+    page.route("**/note/", lambda route: held.append(route))
+    box = page.locator("#id_note")
+    box.fill("Python first")
+    page.click("#note-form button")
+    wait_for_request(page, held)
+    # On a slow connection the visitor goes on writing before the answer comes.
+    box.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(", then SQL")
+    held[0].continue_()
+    page.unroute("**/note/")
+
+    expect(page.locator("#note-saved")).to_have_text("Saved.")
+    expect(box).to_have_value("Python first, then SQL")
+    expect(box).to_be_focused()
+    assert Progress.objects.get(item=item).note == "Python first"
+    # The caret is where the typing left it, and the next save takes the words, refusing
+    # nothing as saved elsewhere: the form knows the note its first save left.
+    page.keyboard.type(".")
+    settled(page.locator("#note-form"))
+    with page.expect_response(lambda response: response.url.endswith("/note/")) as answer:
+        page.click("#note-form button")
+    assert answer.value.status == 200
+    assert Progress.objects.get(item=item).note == "Python first, then SQL."
 
 
 def test_a_note_larger_than_the_site_reads_is_said_unsaved_and_stays_in_its_box(
