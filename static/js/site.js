@@ -598,7 +598,20 @@
 
   // The answer to a note's save brings the form again, its box holding the note as sent. What
   // was typed into the box while the save was on its way stays there, caret and all, to be
-  // saved next: the answer would otherwise take it away.
+  // saved next: the answer would otherwise take it away. Save pressed again meanwhile is made
+  // once the answer's form works (htmx would drop it with the form it was pressed in), unless
+  // the answer refused the note: that answer says why, and the visitor decides.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (form.id === "note-form" && form.classList.contains("htmx-request")) {
+        form.dataset.saveAgain = "true";
+      }
+    },
+    true
+  );
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var config = event.detail.requestConfig;
     var sentFrom = config && config.elt;
@@ -607,9 +620,21 @@
       return;
     }
     var typed = sentFrom.elements.note;
-    if (typed && typed.value !== config.parameters.get("note")) {
-      box.value = typed.value;
-      box.setSelectionRange(typed.selectionStart, typed.selectionEnd);
+    if (!typed || typed.value === config.parameters.get("note")) {
+      return;
+    }
+    box.value = typed.value;
+    box.setSelectionRange(typed.selectionStart, typed.selectionEnd, typed.selectionDirection);
+    // Only after a save: a refusal (400) and a limit reached (429) are swapped in too.
+    if (sentFrom.dataset.saveAgain && event.detail.xhr.status === 200) {
+      var form = box.form;
+      form.addEventListener(
+        "htmx:afterSettle",
+        function () {
+          form.requestSubmit();
+        },
+        { once: true }
+      );
     }
   });
 

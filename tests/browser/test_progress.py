@@ -13,7 +13,7 @@ from careers.models import ChecklistItem
 from careers.roadmap import Roadmap
 from progress.models import Progress, ShareLink
 from tests.browser.charts import chart_texts, off_screen, overlapping, screen
-from tests.browser.conftest import settled, wait_for_request
+from tests.browser.conftest import settled, wait_for_request, wait_until
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -351,34 +351,61 @@ def test_a_note_is_saved_with_javascript_without_leaving_the_page(site, page):
     assert Progress.objects.get(item=item).note == "Python first"
 
 
-def test_words_typed_into_a_note_while_it_is_saved_stay_in_its_box_to_save_next(site, page):
-    item = ChecklistItem.objects.get(slug=SKILL)
+def a_note_saved_slowly(page, site: str, item: ChecklistItem, typed: str) -> list:
+    """A note saved on a slow connection: the visitor goes on writing (`typed`, keys) before
+    the answer comes. The save is held until the caller lets it go; its route is returned."""
     page.goto(f"{site}/progress/items/{item.pk}/")
     held = []
     page.route("**/note/", lambda route: held.append(route))
-    box = page.locator("#id_note")
-    box.fill("Python first")
+    page.fill("#id_note", "Python first")
     page.click("#note-form button")
     wait_for_request(page, held)
-    # On a slow connection the visitor goes on writing before the answer comes.
-    box.click()
+    page.click("#id_note")
     page.keyboard.press("Control+End")
-    page.keyboard.type(", then SQL")
+    page.keyboard.type(typed)
+    return held
+
+
+def let_go(page, held: list) -> None:
     held[0].continue_()
     page.unroute("**/note/")
 
+
+def test_words_typed_into_a_note_while_it_is_saved_stay_in_its_box_to_save_next(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    held = a_note_saved_slowly(page, site, item, ", then SQL")
+    for _ in "SQL":
+        page.keyboard.press("ArrowLeft")
+    let_go(page, held)
+
+    box = page.locator("#id_note")
     expect(page.locator("#note-saved")).to_have_text("Saved.")
     expect(box).to_have_value("Python first, then SQL")
-    expect(box).to_be_focused()
     assert Progress.objects.get(item=item).note == "Python first"
     # The caret is where the typing left it, and the next save takes the words, refusing
     # nothing as saved elsewhere: the form knows the note its first save left.
-    page.keyboard.type(".")
+    page.keyboard.type("Postgre")
     settled(page.locator("#note-form"))
     with page.expect_response(lambda response: response.url.endswith("/note/")) as answer:
         page.click("#note-form button")
     assert answer.value.status == 200
-    assert Progress.objects.get(item=item).note == "Python first, then SQL."
+    assert Progress.objects.get(item=item).note == "Python first, then PostgreSQL"
+
+
+def test_save_pressed_again_while_a_note_is_saved_saves_the_words_typed_since(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    held = a_note_saved_slowly(page, site, item, ", then SQL")
+    sent = []
+    page.on("request", lambda request: request.url.endswith("/note/") and sent.append(request))
+    page.click("#note-form button")
+    let_go(page, held)
+
+    saved = Progress.objects.filter(item=item, note="Python first, then SQL")
+    wait_until(page, saved.exists)
+    expect(page.locator("#id_note")).to_have_value("Python first, then SQL")
+    expect(page.locator("#note-saved")).to_have_text("Saved.")
+    page.wait_for_timeout(500)  # no further save follows
+    assert len(sent) == 1
 
 
 def test_a_note_larger_than_the_site_reads_is_said_unsaved_and_stays_in_its_box(
