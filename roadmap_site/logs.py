@@ -25,9 +25,9 @@ class RequestIdFilter(logging.Filter):
 
 class ClientFaultFilter(logging.Filter):
     """Django's security loggers report what a client sent (a Host the site does not serve, too
-    many fields, too large a body) as an ERROR with its traceback, so anybody could fill the log
-    with errors. Each is a warning about one request, without the traceback of Django's own
-    code; the request's line says the same answer (400)."""
+    many fields, too large a body, a form not in UTF-8) as an ERROR with its traceback, so
+    anybody could fill the log with errors. Each is a warning about one request, without the
+    traceback of Django's own code; the request's line says the same answer (400)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.startswith("django.security.") and record.levelno > logging.WARNING:

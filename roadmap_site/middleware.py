@@ -8,12 +8,13 @@ import sys
 import time
 import uuid
 from http import HTTPStatus
+from urllib.parse import parse_qsl
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.dispatch import receiver
@@ -139,6 +140,33 @@ class MethodNotAllowedPageMiddleware:
         return response
 
 
+class UndecodableForm(SuspiciousOperation):
+    """A form whose text is not UTF-8, the only encoding a form's fields may come in. Django
+    answers it 400 and logs it as django.security.UndecodableForm."""
+
+
+class FormTextMiddleware:
+    """Refuses a form whose text is not UTF-8 (400, see bad_request). Django reads each byte it
+    cannot decode as the replacement character, and a view would save that: a note sent in
+    Latin-1 lost its accented letters without a word. Browsers send a page's forms in the page's
+    UTF-8, so only a request made some other way meets this. A file sent with a form is read by
+    its own view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            try:
+                parse_qsl(request.body.decode(), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise UndecodableForm(
+                    "The text of this form was not sent as UTF-8, so some of its letters could "
+                    "not be read"
+                ) from None
+        return self.get_response(request)
+
+
 def bad_request(request, exception) -> HttpResponse:
     """The site's 400 page, rendered without reading the request. Django's own reads the form
     again for its CSRF check: a body Django cannot decode (a form declared in a charset other
@@ -150,7 +178,9 @@ def bad_request(request, exception) -> HttpResponse:
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         html = loader.render_to_string("413.html", {"limit": limit})
         return HttpResponse(html, status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    return HttpResponse(loader.render_to_string("400.html"), status=HTTPStatus.BAD_REQUEST)
+    reason = str(exception) if isinstance(exception, UndecodableForm) else ""
+    html = loader.render_to_string("400.html", {"reason": reason})
+    return HttpResponse(html, status=HTTPStatus.BAD_REQUEST)
 
 
 # What a database that cannot answer raises. OperationalError is also what PostgreSQL's deadlocks

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "roadmap_site.middleware.MethodNotAllowedPageMiddleware",
     # Around everything that may need the database, so that it sees each failure of it.
     "roadmap_site.middleware.DatabaseUnavailableMiddleware",
+    # Before anything reads a form.
+    "roadmap_site.middleware.FormTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from http import HTTPStatus
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
@@ -402,6 +403,51 @@ def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(item,
     assert "Request not understood" in response.content.decode()
     assert policy_of(response)["frame-ancestors"] == ["'none'"]
     assert not Progress.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "note=caf%E9",  # Latin-1's é
+        "note=%ED%A0%80",  # the UTF-8 bytes of a lone surrogate
+        "note=caf\xe9",  # Latin-1's é, not even percent-encoded
+        "n%FFte=a+note",  # in a field's name
+    ],
+)
+def test_a_form_whose_text_is_not_utf8_gets_a_400_saying_so_and_changes_nothing(item, body):
+    """Django would read each such byte as the replacement character, and the note would be
+    saved with it in place of what was written."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(item.get_absolute_url())
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.post(
+        reverse("progress:note", args=[item.pk]),
+        f"csrfmiddlewaretoken={token}&{body}".encode("latin-1"),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    page = response.content.decode()
+    assert "The text of this form was not sent as UTF-8, so some of its letters could not" in page
+    assert policy_of(response)["frame-ancestors"] == ["'none'"]
+    assert not Progress.objects.exists()
+
+
+def test_a_form_in_utf8_with_letters_of_any_script_is_saved_as_written(item):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(item.get_absolute_url())
+    token = browser.cookies["csrftoken"].value
+    note = "caf\xe9, \u0645\u0631\u062d\u0628\u0627 \U0001f600"
+
+    response = browser.post(
+        reverse("progress:note", args=[item.pk]),
+        # Percent-encoded, as browsers send it.
+        f"csrfmiddlewaretoken={token}&note={quote(note)}".encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Progress.objects.get().note == note
 
 
 @pytest.mark.parametrize("form", ["progress:note", "progress:status"])

@@ -79,20 +79,27 @@ def test_an_error_with_its_traceback_is_one_json_line(json_lines):
 
 
 @pytest.mark.parametrize(
-    ("path", "request_kwargs", "logger"),
+    ("method", "path", "request_kwargs", "logger"),
     [
-        ("/", {"HTTP_HOST": "evil.example"}, "django.security.DisallowedHost"),
+        ("GET", "/", {"HTTP_HOST": "evil.example"}, "django.security.DisallowedHost"),
         (
+            "GET",
             "/search/",
             {"QUERY_STRING": "&".join(f"a{n}=1" for n in range(1100))},
             "django.security.TooManyFieldsSent",
         ),
+        (
+            "POST",
+            "/accounts/login/",
+            {"data": b"username=caf%E9", "content_type": "application/x-www-form-urlencoded"},
+            "django.security.UndecodableForm",
+        ),
     ],
 )
 def test_what_a_client_sent_wrong_is_a_warning_without_a_traceback(
-    json_lines, path, request_kwargs, logger
+    json_lines, method, path, request_kwargs, logger
 ):
-    response = Client().get(path, **request_kwargs)
+    response = Client().generic(method, path, **request_kwargs)
 
     assert response.status_code == 400
     lines = [line for line in json_lines() if line["logger"] == logger]
