@@ -596,11 +596,13 @@
     );
   });
 
-  // The answer to a note's save brings the form again, its box holding the note as sent. What
-  // was typed into the box while the save was on its way stays there, caret and all, to be
-  // saved next: the answer would otherwise take it away. Save pressed again meanwhile is made
-  // once the answer's form works (htmx would drop it with the form it was pressed in), unless
-  // the answer refused the note: that answer says why, and the visitor decides.
+  // The answer to a note's save brings the form again, its box holding the note as sent and
+  // scrolled to its start. The box stays scrolled where it was (read before the swap: a box
+  // taken out of the page has no layout). What was typed into it while the save was on its way
+  // stays there, caret and all, to be saved next: the answer would otherwise take it away. Save
+  // pressed again meanwhile is made once the answer's form works (htmx would drop it with the
+  // form it was pressed in), unless the answer refused the note: that answer says why, and the
+  // visitor decides.
   document.addEventListener(
     "submit",
     function (event) {
@@ -612,30 +614,37 @@
     true
   );
 
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = event.detail.elt;
+    if (form && form.id === "note-form" && form.elements.note) {
+      form.dataset.scrolled = form.elements.note.scrollTop;
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var config = event.detail.requestConfig;
     var sentFrom = config && config.elt;
     var box = document.getElementById("id_note");
-    if (!sentFrom || sentFrom.id !== "note-form" || !box || box.form === sentFrom) {
+    var typed = sentFrom && sentFrom.elements && sentFrom.elements.note;
+    if (!typed || sentFrom.id !== "note-form" || !box || box.form === sentFrom) {
       return;
     }
-    var typed = sentFrom.elements.note;
-    if (!typed || typed.value === config.parameters.get("note")) {
-      return;
+    if (typed.value !== config.parameters.get("note")) {
+      box.value = typed.value;
+      box.setSelectionRange(typed.selectionStart, typed.selectionEnd, typed.selectionDirection);
+      // Only after a save: a refusal (400) and a limit reached (429) are swapped in too.
+      if (sentFrom.dataset.saveAgain && event.detail.xhr.status === 200) {
+        var form = box.form;
+        form.addEventListener(
+          "htmx:afterSettle",
+          function () {
+            form.requestSubmit();
+          },
+          { once: true }
+        );
+      }
     }
-    box.value = typed.value;
-    box.setSelectionRange(typed.selectionStart, typed.selectionEnd, typed.selectionDirection);
-    // Only after a save: a refusal (400) and a limit reached (429) are swapped in too.
-    if (sentFrom.dataset.saveAgain && event.detail.xhr.status === 200) {
-      var form = box.form;
-      form.addEventListener(
-        "htmx:afterSettle",
-        function () {
-          form.requestSubmit();
-        },
-        { once: true }
-      );
-    }
+    box.scrollTop = Number(sentFrom.dataset.scrolled || 0);
   });
 
   // A page the browser brings back from its back-forward cache (which some browsers do even for

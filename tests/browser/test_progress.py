@@ -408,6 +408,22 @@ def test_save_pressed_again_while_a_note_is_saved_saves_the_words_typed_since(si
     assert len(sent) == 1
 
 
+def test_a_long_notes_box_stays_scrolled_where_it_was_when_the_save_answers(site, page):
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/progress/items/{item.pk}/")
+    page.fill("#id_note", "\n".join(f"Line {n} of what I learned" for n in range(60)))
+    box = page.locator("#id_note")
+    box.evaluate("box => { box.scrollTop = box.scrollHeight; }")
+    scrolled = box.evaluate("box => box.scrollTop")
+    assert scrolled > 0
+
+    page.click("#note-form button")
+
+    expect(page.locator("#note-saved")).to_have_text("Saved.")
+    assert box.evaluate("box => box.scrollTop") == scrolled
+    assert Progress.objects.get(item=item).note.endswith("Line 59 of what I learned")
+
+
 def test_a_note_larger_than_the_site_reads_is_said_unsaved_and_stays_in_its_box(
     site, page, settings
 ):
