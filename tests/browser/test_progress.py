@@ -119,6 +119,34 @@ def test_a_new_visitors_quick_changes_on_several_items_all_land_in_one_session(s
         expect(page.locator(f"#status-{slug}-done")).to_be_checked()
 
 
+def test_a_new_visitors_status_chosen_while_their_note_is_saved_waits_for_that_save(site, page):
+    """Their first save makes their session: a second sent before it answered would make another,
+    and the browser would keep the cookie of only one of them."""
+    item = ChecklistItem.objects.get(slug=SKILL)
+    page.goto(f"{site}/progress/items/{item.pk}/")
+    notes, statuses = [], []
+    page.route("**/note/", lambda route: notes.append(route))
+    page.route("**/status/", lambda route: statuses.append(route))
+    page.fill("#id_note", "Python first")
+    page.click("#note-form button")
+    wait_for_request(page, notes)
+
+    page.locator(f"#status-{item.slug}-learning").check()
+
+    # Not sent while the note's save is on its way (htmx marks a form whose request it sent).
+    expect(page.locator(f"#status-{item.slug}")).not_to_have_class(re.compile("htmx-request"))
+    assert statuses == []
+    notes[0].continue_()
+    wait_for_request(page, statuses)
+    statuses[0].continue_()
+    page.unroute("**/note/")
+    page.unroute("**/status/")
+    saved = Progress.objects.filter(item=item, status="learning", note="Python first")
+    wait_until(page, saved.exists)
+    session = [c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE_NAME]
+    assert list(Progress.objects.values_list("session_key", flat=True)) == session
+
+
 def test_back_to_a_page_after_a_change_elsewhere_shows_the_change(site, page):
     page.goto(f"{site}/backend-developer/skills/")
     counter = page.locator("#step-counter-learning-stage")
