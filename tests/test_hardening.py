@@ -385,14 +385,23 @@ def test_answers_to_forms_carry_the_policy_too(client, item):
 # Bodies that cannot be read
 
 
-@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "ascii"])
-def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(item, charset):
-    """With the CSRF check on, as in a browser: the check reads the form first."""
-    browser = Client(enforce_csrf_checks=True)
-    browser.get(item.get_absolute_url())
-    token = browser.cookies["csrftoken"].value
+@pytest.fixture
+def csrf_client(item) -> Client:
+    """A client whose forms are checked for their CSRF token, as a browser's are, on the item's
+    page: it has the token's cookie."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(item.get_absolute_url())
+    return client
 
-    response = browser.post(
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "ascii"])
+def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(
+    csrf_client, item, charset
+):
+    """With the CSRF check on, as in a browser: the check reads the form first."""
+    token = csrf_client.cookies["csrftoken"].value
+
+    response = csrf_client.post(
         reverse("progress:status", args=[item.pk]),
         f"csrfmiddlewaretoken={token}&status=done",
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
@@ -414,14 +423,14 @@ def test_a_form_declared_in_another_charset_gets_a_400_and_changes_nothing(item,
         "n%FFte=a+note",  # in a field's name
     ],
 )
-def test_a_form_whose_text_is_not_utf8_gets_a_400_saying_so_and_changes_nothing(item, body):
+def test_a_form_whose_text_is_not_utf8_gets_a_400_saying_so_and_changes_nothing(
+    csrf_client, item, body
+):
     """Django would read each such byte as the replacement character, and the note would be
     saved with it in place of what was written."""
-    browser = Client(enforce_csrf_checks=True)
-    browser.get(item.get_absolute_url())
-    token = browser.cookies["csrftoken"].value
+    token = csrf_client.cookies["csrftoken"].value
 
-    response = browser.post(
+    response = csrf_client.post(
         reverse("progress:note", args=[item.pk]),
         f"csrfmiddlewaretoken={token}&{body}".encode("latin-1"),
         content_type="application/x-www-form-urlencoded",
@@ -434,13 +443,11 @@ def test_a_form_whose_text_is_not_utf8_gets_a_400_saying_so_and_changes_nothing(
     assert not Progress.objects.exists()
 
 
-def test_a_form_in_utf8_with_letters_of_any_script_is_saved_as_written(item):
-    browser = Client(enforce_csrf_checks=True)
-    browser.get(item.get_absolute_url())
-    token = browser.cookies["csrftoken"].value
+def test_a_form_in_utf8_with_letters_of_any_script_is_saved_as_written(csrf_client, item):
+    token = csrf_client.cookies["csrftoken"].value
     note = "caf\xe9, \u0645\u0631\u062d\u0628\u0627 \U0001f600"
 
-    response = browser.post(
+    response = csrf_client.post(
         reverse("progress:note", args=[item.pk]),
         # Percent-encoded, as browsers send it.
         f"csrfmiddlewaretoken={token}&note={quote(note)}".encode(),
@@ -452,14 +459,12 @@ def test_a_form_in_utf8_with_letters_of_any_script_is_saved_as_written(item):
 
 @pytest.mark.parametrize("form", ["progress:note", "progress:status"])
 def test_a_form_larger_than_the_site_reads_gets_a_413_saying_so_and_changes_nothing(
-    item, settings, form
+    csrf_client, item, settings, form
 ):
-    browser = Client(enforce_csrf_checks=True)
-    browser.get(item.get_absolute_url())
-    token = browser.cookies["csrftoken"].value
+    token = csrf_client.cookies["csrftoken"].value
     note = "n" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
 
-    response = browser.post(
+    response = csrf_client.post(
         reverse(form, args=[item.pk]),
         {"csrfmiddlewaretoken": token, "status": "done", "note": note},
     )
@@ -475,11 +480,11 @@ def test_a_form_larger_than_the_site_reads_gets_a_413_saying_so_and_changes_noth
 # Requests the site refuses before any view reads them
 
 
-def test_a_form_sent_without_its_token_gets_the_sites_403_page_and_changes_nothing(item):
-    browser = Client(enforce_csrf_checks=True)
-    browser.get(item.get_absolute_url())
+def test_a_form_sent_without_its_token_gets_the_sites_403_page_and_changes_nothing(
+    csrf_client, item
+):
 
-    response = browser.post(reverse("progress:status", args=[item.pk]), {"status": "done"})
+    response = csrf_client.post(reverse("progress:status", args=[item.pk]), {"status": "done"})
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert "Form out of date" in response.content.decode()
