@@ -1,3 +1,5 @@
+import hashlib
+import json
 from functools import cached_property
 from http import HTTPStatus
 
@@ -24,6 +26,13 @@ from reversion.models import Version
 from . import models
 
 TAKEN_POSITION = "Another item of this list has this position."
+# The change form's hidden input with the fingerprint of the item as the form was opened.
+OPENED = "_opened"
+CHANGED_SINCE_OPENED = (
+    "This item, or a row of it below, was changed after you opened this page (its History says "
+    "by whom). Nothing was saved: your changes are still in the form. Save again to replace what "
+    "was saved meanwhile with them, or open the item again to start from it."
+)
 
 # Every model of the content keeps its versions, each item on its own (nothing is followed), so
 # that putting one item back never changes another. Registered here, before the admin classes
@@ -85,6 +94,55 @@ class HistoryAdmin(VersionAdmin):
     """
 
     history_latest_first = True
+
+    def opened_state(self, request: HttpRequest, obj: Model) -> str:
+        """A fingerprint of the item and the rows of its inlines, as saved now: the change form
+        carries the one it was opened with, and saving over a change made since is refused, so
+        that two staff editing one item do not undo each other unseen."""
+        rows = list(type(obj)._default_manager.filter(pk=obj.pk))
+        for inline in self.get_inline_instances(request, obj):
+            parent = inline.get_formset(request, obj).fk.name
+            rows += inline.get_queryset(request).filter(**{parent: obj.pk}).order_by("pk")
+        saved = serializers.serialize("python", rows)
+        for row in saved:
+            # The ids of what an item cites, in whatever order the database reads them.
+            row["fields"] = {
+                name: sorted(value) if isinstance(value, list) else value
+                for name, value in row["fields"].items()
+            }
+        text = json.dumps(saved, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A save from a form without the fingerprint (a put back, which overwrites knowingly)
+        # is not checked.
+        if not change or obj is None or OPENED not in request.POST:
+            return form
+        admin = self
+
+        class UnchangedSinceOpened(form):
+            conflicting = False
+
+            def clean(self):
+                cleaned = super().clean()
+                if self.data[OPENED] != admin.opened_state(request, obj):
+                    self.conflicting = True
+                    raise ValidationError(CHANGED_SINCE_OPENED, code="changed")
+                return cleaned
+
+        return UnchangedSinceOpened
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            # A form refused for another reason keeps the fingerprint it was opened with: what
+            # changed meanwhile is still unseen. Refused for a change made since, it takes the
+            # new one, so that saving again replaces that change knowingly.
+            opened = request.POST.get(OPENED)
+            if not opened or getattr(context["adminform"].form, "conflicting", False):
+                opened = self.opened_state(request, obj)
+            context["opened"] = opened
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         object_id = unquote(object_id)

@@ -1,10 +1,14 @@
+import re
 from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from careers import models
+from careers.admin import OPENED
 from tests.factories import (
     BenefitFactory,
     CareerFactory,
@@ -198,6 +202,8 @@ def change_form_data(admin_client, url) -> dict:
                 data[bound.html_name] = [str(v) for v in value]
             else:
                 data[bound.html_name] = "on" if value is True else str(value)
+    # The item as the page was opened, which a save over a change made since is refused by.
+    data[OPENED] = response.context["opened"]
     return data
 
 
@@ -514,3 +520,98 @@ def test_staff_can_list_search_and_open_every_content_model_of_the_real_content(
 ):
     for model in CONTENT_MODELS:
         list_search_and_open(admin_client, model)
+
+
+# Two staff editing one item
+
+
+@pytest.fixture
+def other_staff(db) -> Client:
+    other = Client()
+    other.force_login(User.objects.create_superuser("grace", "grace@example.org", "x" * 20))
+    return other
+
+
+def save_as(staff: Client, url: str, **changes: str) -> None:
+    """Staff open the change page, change these fields and save."""
+    data = change_form_data(staff, url)
+    assert staff.post(url, {**data, **changes}).status_code == HTTPStatus.FOUND
+
+
+def test_saving_over_a_change_made_since_the_page_was_opened_is_refused_until_saved_again(
+    admin_client, other_staff, duties
+):
+    duty = duties[0]
+    url = admin_url(models.Duty, "change", duty.pk)
+    mine = change_form_data(admin_client, url)
+    opened = mine[OPENED]
+    save_as(other_staff, url, title="Their title")
+    mine["title"] = "My title"
+
+    response = admin_client.post(url, mine)
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "was changed after you opened this page (its History says by whom)" in page
+    assert 'value="My title"' in page
+    duty.refresh_from_db()
+    assert duty.title == "Their title"
+    # Saved again, knowingly: the page now carries the item as it is.
+    mine[OPENED] = re.search(r'<input type="hidden" name="_opened" value="(\w+)">', page)[1]
+    assert mine[OPENED] == response.context["opened"] != opened
+    assert admin_client.post(url, mine).status_code == HTTPStatus.FOUND
+    duty.refresh_from_db()
+    assert duty.title == "My title"
+
+
+@pytest.mark.usefixtures("salary_table")
+def test_a_row_of_an_inline_changed_since_the_page_was_opened_refuses_the_save(
+    admin_client, career
+):
+    table = career.salarytable_set.get()
+    url = admin_url(models.SalaryTable, "change", table.pk)
+    mine = change_form_data(admin_client, url)
+    row = table.rows.order_by("position").first()
+    row.label = "Changed by someone else"
+    row.save()
+
+    response = admin_client.post(url, mine)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "was changed after you opened this page" in response.content.decode()
+    row.refresh_from_db()
+    assert row.label == "Changed by someone else"
+
+
+def test_a_form_refused_for_another_reason_still_refuses_a_change_made_before_it(
+    admin_client, other_staff, duties
+):
+    duty = duties[0]
+    url = admin_url(models.Duty, "change", duty.pk)
+    mine = change_form_data(admin_client, url)
+    opened = mine[OPENED]
+    mine["title"] = ""
+    refused = admin_client.post(url, mine)
+    assert refused.status_code == HTTPStatus.OK
+    assert refused.context["opened"] == opened
+    save_as(other_staff, url, body="Their body")
+    mine["title"] = "My title"
+
+    response = admin_client.post(url, mine)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "was changed after you opened this page" in response.content.decode()
+    duty.refresh_from_db()
+    assert (duty.title, duty.body) == (duties[0].title, "Their body")
+
+
+def test_a_page_saved_unchanged_by_nobody_else_is_saved(admin_client, career):
+    url = admin_url(models.Career, "change", career.pk)
+    data = change_form_data(admin_client, url)
+    data["tagline"] = "A new tagline"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    career.refresh_from_db()
+    assert career.tagline == "A new tagline"
