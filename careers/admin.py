@@ -95,28 +95,28 @@ class HistoryAdmin(VersionAdmin):
 
     history_latest_first = True
 
-    def opened_state(self, request: HttpRequest, obj: Model) -> str:
+    def opened_state(self, request: HttpRequest, obj: Model, lock: bool = False) -> str:
         """A fingerprint of the item and the rows of its inlines, as saved now: the change form
         carries the one it was opened with, and saving over a change made since is refused, so
-        that two staff editing one item do not undo each other unseen."""
-        rows = list(type(obj)._default_manager.filter(pk=obj.pk))
+        that two staff editing one item do not undo each other unseen. With `lock`, the item
+        stays locked until the save's transaction ends: two saves of it are checked in turn."""
+        items = type(obj)._default_manager.filter(pk=obj.pk)
+        rows = list(items.select_for_update() if lock else items)
         for inline in self.get_inline_instances(request, obj):
             parent = inline.get_formset(request, obj).fk.name
             rows += inline.get_queryset(request).filter(**{parent: obj.pk}).order_by("pk")
         saved = serializers.serialize("python", rows)
-        for row in saved:
+        for row, data in zip(rows, saved, strict=True):
             # The ids of what an item cites, in whatever order the database reads them.
-            row["fields"] = {
-                name: sorted(value) if isinstance(value, list) else value
-                for name, value in row["fields"].items()
-            }
+            for field in row._meta.many_to_many:
+                if field.name in data["fields"]:  # not one with a through model of its own
+                    data["fields"][field.name] = sorted(data["fields"][field.name])
         text = json.dumps(saved, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        # A save from a form without the fingerprint (a put back, which overwrites knowingly)
-        # is not checked.
+        # A save from a form without the fingerprint is not checked.
         if not change or obj is None or OPENED not in request.POST:
             return form
         admin = self
@@ -126,7 +126,7 @@ class HistoryAdmin(VersionAdmin):
 
             def clean(self):
                 cleaned = super().clean()
-                if self.data[OPENED] != admin.opened_state(request, obj):
+                if self.data[OPENED] != admin.opened_state(request, obj, lock=True):
                     self.conflicting = True
                     raise ValidationError(CHANGED_SINCE_OPENED, code="changed")
                 return cleaned

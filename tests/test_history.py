@@ -137,6 +137,28 @@ def test_putting_back_an_earlier_version_restores_the_item_and_updates_the_pages
     assert latest.revision.user.username == "admin"
 
 
+def test_a_put_back_over_a_row_changed_since_its_page_was_opened_is_refused(admin_client, career):
+    """The item goes back to the version on purpose; the rows its page shows are saved as the
+    page had them, so a change made to one meanwhile would be undone unseen."""
+    with reversion.create_revision():
+        table = SalaryTableFactory(career=career, title="First title")
+        SalaryRowFactory.create_batch(2, table=table)
+    edit_in_admin(admin_client, table, title="Second title")
+    url = revision_url(table, versions(table)[-1])
+    opened = change_form_data(admin_client, url)
+    row = table.rows.order_by("position").first()
+    row.label = "Changed meanwhile"
+    row.save()
+
+    response = admin_client.post(url, opened)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "was changed after you opened this page" in response.content.decode()
+    table.refresh_from_db()
+    row.refresh_from_db()
+    assert (table.title, row.label) == ("Second title", "Changed meanwhile")
+
+
 def test_putting_back_an_earlier_position_swaps_with_the_item_holding_it(admin_client, duties):
     first, second = duties
     positions = (first.position, second.position)
