@@ -536,6 +536,19 @@ def other_staff(db) -> Client:
     return other
 
 
+def changed_meanwhile(table: models.SalaryTable) -> models.SalaryRow:
+    """A row of the table, changed and saved on its own (from its own admin page, say)."""
+    row = table.rows.order_by("position").first()
+    row.label = "Changed meanwhile"
+    row.save()
+    return row
+
+
+def refused_as_changed_since_opened(response) -> bool:
+    page = response.content.decode()
+    return response.status_code == HTTPStatus.OK and "changed after you opened this page" in page
+
+
 def save_as(staff: Client, url: str, **changes: str) -> None:
     """Staff open the change page, change these fields and save."""
     data = change_form_data(staff, url)
@@ -575,16 +588,13 @@ def test_a_row_of_an_inline_changed_since_the_page_was_opened_refuses_the_save(
     table = career.salarytable_set.get()
     url = admin_url(models.SalaryTable, "change", table.pk)
     mine = change_form_data(admin_client, url)
-    row = table.rows.order_by("position").first()
-    row.label = "Changed by someone else"
-    row.save()
+    row = changed_meanwhile(table)
 
     response = admin_client.post(url, mine)
 
-    assert response.status_code == HTTPStatus.OK
-    assert "was changed after you opened this page" in response.content.decode()
+    assert refused_as_changed_since_opened(response)
     row.refresh_from_db()
-    assert row.label == "Changed by someone else"
+    assert row.label == "Changed meanwhile"
 
 
 def test_a_form_refused_for_another_reason_still_refuses_a_change_made_before_it(
@@ -603,8 +613,7 @@ def test_a_form_refused_for_another_reason_still_refuses_a_change_made_before_it
 
     response = admin_client.post(url, mine)
 
-    assert response.status_code == HTTPStatus.OK
-    assert "was changed after you opened this page" in response.content.decode()
+    assert refused_as_changed_since_opened(response)
     duty.refresh_from_db()
     assert (duty.title, duty.body) == (duties[0].title, "Their body")
 

@@ -19,7 +19,13 @@ from tests.factories import (
     SourceFactory,
     SourceReferenceFactory,
 )
-from tests.test_admin import admin_url, change_form_data, inline_prefix
+from tests.test_admin import (
+    admin_url,
+    change_form_data,
+    changed_meanwhile,
+    inline_prefix,
+    refused_as_changed_since_opened,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -146,14 +152,11 @@ def test_a_put_back_over_a_row_changed_since_its_page_was_opened_is_refused(admi
     edit_in_admin(admin_client, table, title="Second title")
     url = revision_url(table, versions(table)[-1])
     opened = change_form_data(admin_client, url)
-    row = table.rows.order_by("position").first()
-    row.label = "Changed meanwhile"
-    row.save()
+    row = changed_meanwhile(table)
 
     response = admin_client.post(url, opened)
 
-    assert response.status_code == HTTPStatus.OK
-    assert "was changed after you opened this page" in response.content.decode()
+    assert refused_as_changed_since_opened(response)
     table.refresh_from_db()
     row.refresh_from_db()
     assert (table.title, row.label) == ("Second title", "Changed meanwhile")
