@@ -122,12 +122,14 @@ class HistoryAdmin(VersionAdmin):
         admin = self
 
         class UnchangedSinceOpened(form):
-            conflicting = False
+            # The fingerprint as saved now, once a save is refused for a change made since.
+            saved_since = None
 
             def clean(self):
                 cleaned = super().clean()
-                if self.data[OPENED] != admin.opened_state(request, obj, lock=True):
-                    self.conflicting = True
+                saved = admin.opened_state(request, obj, lock=True)
+                if self.data[OPENED] != saved:
+                    self.saved_since = saved
                     raise ValidationError(CHANGED_SINCE_OPENED, code="changed")
                 return cleaned
 
@@ -138,10 +140,11 @@ class HistoryAdmin(VersionAdmin):
             # A form refused for another reason keeps the fingerprint it was opened with: what
             # changed meanwhile is still unseen. Refused for a change made since, it takes the
             # new one, so that saving again replaces that change knowingly.
-            opened = request.POST.get(OPENED)
-            if not opened or getattr(context["adminform"].form, "conflicting", False):
-                opened = self.opened_state(request, obj)
-            context["opened"] = opened
+            context["opened"] = (
+                getattr(context["adminform"].form, "saved_since", None)
+                or request.POST.get(OPENED)
+                or self.opened_state(request, obj)
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
