@@ -140,9 +140,13 @@ class MethodNotAllowedPageMiddleware:
         return response
 
 
-class UndecodableForm(SuspiciousOperation):
-    """A form whose text is not UTF-8, the only encoding a form's fields may come in. Django
-    answers it 400 and logs it as django.security.UndecodableForm."""
+class ExplainedRefusal(SuspiciousOperation):
+    """A request refused for a reason the 400 page gives (bad_request): its message, which
+    completes "…, so nothing was changed". Django logs it as django.security.<its class>."""
+
+
+class UndecodableForm(ExplainedRefusal):
+    """A form whose text is not UTF-8, the only encoding a form's fields may come in."""
 
 
 class FormTextMiddleware:
@@ -178,7 +182,7 @@ def bad_request(request, exception) -> HttpResponse:
         limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         html = loader.render_to_string("413.html", {"limit": limit})
         return HttpResponse(html, status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    reason = str(exception) if isinstance(exception, UndecodableForm) else ""
+    reason = str(exception) if isinstance(exception, ExplainedRefusal) else ""
     html = loader.render_to_string("400.html", {"reason": reason})
     return HttpResponse(html, status=HTTPStatus.BAD_REQUEST)
 

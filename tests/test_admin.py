@@ -2,13 +2,16 @@ import re
 from http import HTTPStatus
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from careers import models
 from careers.admin import OPENED
+from roadmap_site.admin_site import AdminSite, UnreadableAddress
 from tests.factories import (
     BenefitFactory,
     CareerFactory,
@@ -115,6 +118,82 @@ def test_every_content_model_is_in_the_admin():
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.model_name)
 def test_staff_can_list_search_and_open_every_content_model(admin_client, model):
     list_search_and_open(admin_client, model)
+
+
+# Each list the admin has: Django's, django-axes' and the site's own.
+EVERY_LIST = [model for model in admin.site._registry if model._meta.app_label != "careers"]
+EVERY_LIST = CONTENT_MODELS + EVERY_LIST
+UNUSABLE_FILTERS = "This list cannot be filtered by what its address asks, so nothing was changed."
+
+
+def refused_as_unusable(response, message: str = UNUSABLE_FILTERS) -> bool:
+    return response.status_code == HTTPStatus.BAD_REQUEST and message in response.content.decode()
+
+
+@pytest.mark.usefixtures("every_content_model")
+@pytest.mark.parametrize("model", EVERY_LIST, ids=lambda m: m._meta.label)
+def test_a_list_asked_for_a_filter_no_database_can_apply_says_so_in_a_400(admin_client, model):
+    """A range needs two ends: one value of three characters fails on every database, and the
+    list answered 500."""
+    pk = model._meta.pk.name
+    assert refused_as_unusable(admin_client.get(admin_url(model), {f"{pk}__range": "123"}))
+    # A filter the list's own links make is applied as before.
+    assert admin_client.get(admin_url(model), {f"{pk}__exact": "1"}).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("model, field", [(models.Source, "published"), (User, "date_joined")])
+def test_a_list_asked_for_a_year_no_integer_holds_says_so_in_a_400(admin_client, model, field):
+    assert refused_as_unusable(admin_client.get(admin_url(model), {f"{field}__year": "9" * 30}))
+
+
+@pytest.mark.usefixtures("every_content_model")
+@pytest.mark.parametrize(
+    "model, query",
+    [
+        (models.Duty, {"title__regex": "("}),
+        (models.Duty, {"title__iregex": "["}),
+        (models.Source, {"title__exact": "a\x00b"}),
+        (AccessAttempt, {"ip_address__exact": "not an address"}),
+    ],
+    ids=["regex", "iregex", "NUL", "IP address"],
+)
+def test_a_list_asked_for_a_value_postgresql_refuses_says_so_in_a_400(admin_client, model, query):
+    """PostgreSQL refuses each of these values, and the list answered 500; SQLite refuses the
+    regular expressions (503 before) and applies the others as it can. The next list read in the
+    same transaction is not affected."""
+    response = admin_client.get(admin_url(model), query)
+    if connection.vendor == "postgresql" or "regex" in next(iter(query)):
+        assert refused_as_unusable(response)
+    else:
+        assert response.status_code == HTTPStatus.OK
+    assert admin_client.get(admin_url(model)).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("query", "raised"), [({}, ValueError), ({"title__exact": "x"}, UnreadableAddress)]
+)
+def test_a_list_that_fails_with_no_filter_in_its_address_is_still_the_sites_fault(
+    rf, admin_user, query, raised
+):
+    """Only a failure with filters in the address is put down to the address: any other is a
+    fault of the site's, a 500 with its traceback in the log."""
+
+    class FailingAdmin(admin.ModelAdmin):
+        def get_queryset(self, request):
+            raise ValueError("a fault of the site's")
+
+    site = AdminSite()
+    site.register(models.Duty, FailingAdmin)
+    request = rf.get("/", query)
+    request.user = admin_user
+    with pytest.raises(raised):
+        site.get_model_admin(models.Duty).changelist_view(request)
+
+
+@pytest.mark.parametrize("action", ["history", "change", "delete"])
+def test_an_admin_address_with_a_nul_character_says_so_in_a_400(admin_client, action):
+    response = admin_client.get(admin_url(models.Duty, action, "a\x00b"))
+    assert refused_as_unusable(response, "This address holds a NUL character")
 
 
 def test_career_page_shows_steps_inline_and_links_to_the_site(admin_client, career):
