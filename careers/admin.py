@@ -23,9 +23,15 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from roadmap_site.admin_site import ReadableAutocompletes
+
 from . import models
 
 TAKEN_POSITION = "Another item of this list has this position."
+ROW_DELETED = (
+    "A row of this list was deleted after you opened this page, so nothing was saved. Open the "
+    "list again to see it as it is now."
+)
 # The change form's hidden input with the fingerprint of the item as the form was opened.
 OPENED = "_opened"
 CHANGED_SINCE_OPENED = (
@@ -217,6 +223,9 @@ class OrderedFormSetMixin:
 
     def clean(self) -> None:
         super().clean()
+        pk = self.model._meta.pk.name
+        if any(pk in form.errors for form in self.initial_forms):
+            raise ValidationError(ROW_DELETED, code="deleted")
         taken = set()
         for form in self.saved_forms():
             item = form.instance
@@ -271,7 +280,7 @@ class SourceAdmin(HistoryAdmin):
     inlines = [SourceReferenceInline]
 
 
-class CitedInline(admin.StackedInline):
+class CitedInline(ReadableAutocompletes, admin.StackedInline):
     formset = OrderedInlineFormSet
     extra = 0
     autocomplete_fields = ("sources",)

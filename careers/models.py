@@ -1,6 +1,7 @@
 """The roadmap's content: careers, their steps, skills and facts, each cited to its sources."""
 
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -392,12 +393,19 @@ class ChecklistItem(Ordered):
             ("retired", False),
         )
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Also checks that the item's section goes with its kind: here, not in clean(), so that
+        the error can go to the form's whole, not to its section field, when a form has none
+        (Django raises ValueError for an error on a field the form lacks)."""
+        super().clean_fields(exclude)
         career_wide = self.kind in self.Kind.career_wide()
         if career_wide and self.section_id:
-            raise ValidationError({"section": "Skills and requirements belong to no step section."})
-        if not career_wide and not self.section_id and not self.retired:
-            raise ValidationError({"section": "Actions and tips belong to a step section."})
+            problem = "Skills and requirements belong to no step section."
+        elif not career_wide and not self.section_id and not self.retired:
+            problem = "Actions and tips belong to a step section."
+        else:
+            return
+        raise ValidationError(problem if exclude and "section" in exclude else {"section": problem})
 
     @property
     def anchor(self) -> str:

@@ -1,34 +1,62 @@
-"""The admin site: Django's, answering an address it cannot read with a 400 that says so.
+"""The admin site: Django's, refusing what staff's browser sends that the database cannot read,
+with a 400 that says so, rather than failing with a 500.
 
 Django's lists take filters from their address: any field of the list's model, with any lookup
 (`?title__regex=…`, `?id__range=…`). Its links only ever make filters a list can apply, but an
 address edited by hand can ask for one the database refuses: a regular expression it cannot
 read, a NUL character, a year too large, a range without two ends, an IP address that is none.
-The list then failed with a 500. So every list registered on the site (Django's, django-axes'
-and ours) turns that refusal into a 400, and so does every admin address with a NUL character
-in its path, which PostgreSQL cannot even look up.
+Forms sent by hand meet the same: an action on items whose ids are none, or a refused form whose
+autocomplete Django then looked up to show it again. So every ModelAdmin registered on the site
+(Django's, django-axes' and ours) is checked (InputChecked), and so is every admin address with
+a NUL character in its path, which PostgreSQL cannot even look up.
 """
 
 from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as CHOSEN
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import DataError, OperationalError, transaction
+from django.db.models import Field
 
 from .middleware import ExplainedRefusal
 
 UNUSABLE_FILTERS = "This list cannot be filtered by what its address asks"
 # The sqlite3 module's message when a Python function called by a query raises.
 SQLITE_FUNCTION_FAILED = "user-defined function raised exception"
+UNREADABLE_CHOICE = "The items chosen for this action are not ones this list holds"
 UNREADABLE_PATH = "This address holds a NUL character, which no item's address does"
 
 
-class UnreadableAddress(ExplainedRefusal):
-    """An admin address asking for what the database cannot read or compare."""
+class UnreadableRequest(ExplainedRefusal):
+    """An admin request, by its address or its form, asking for what the database cannot read."""
 
 
-class FiltersChecked:
-    """Mixed into every ModelAdmin of the site (AdminSite.register)."""
+class ReadableAutocompletes:
+    """Mixed into a ModelAdmin or an inline: its autocompletes show a refused form again without
+    the values that are no id (ReadableValues)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", ReadableAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                ReadableAutocompleteMultiple(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class InputChecked(ReadableAutocompletes):
+    """Mixed into every ModelAdmin of the site (AdminSite.register). An inline with an
+    autocomplete takes ReadableAutocompletes itself."""
 
     def get_changelist_instance(self, request):
         try:
@@ -39,8 +67,38 @@ class FiltersChecked:
         except (DataError, ValueError, OverflowError, OperationalError) as error:
             # A list with no filters in its address that fails is the site's fault (a 500).
             if request.GET and refused_value(error):
-                raise UnreadableAddress(UNUSABLE_FILTERS) from error
+                raise UnreadableRequest(UNUSABLE_FILTERS) from error
             raise
+
+    def response_action(self, request, queryset):
+        if not all(readable(self.model._meta.pk, pk) for pk in request.POST.getlist(CHOSEN)):
+            raise UnreadableRequest(UNREADABLE_CHOICE)
+        return super().response_action(request, queryset)
+
+
+class ReadableValues:
+    """An autocomplete that shows again only the values it can look up. Django's looked up every
+    value a refused form sent, and failed on one that is no id (a 500)."""
+
+    def optgroups(self, name, value, attr=None):
+        shown = [one for one in value if readable(self.field.target_field, one)]
+        return super().optgroups(name, shown, attr)
+
+
+class ReadableAutocomplete(ReadableValues, AutocompleteSelect):
+    pass
+
+
+class ReadableAutocompleteMultiple(ReadableValues, AutocompleteSelectMultiple):
+    pass
+
+
+def readable(field: Field, value: str) -> bool:
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def refused_value(error: Exception) -> bool:
@@ -53,9 +111,9 @@ def refused_value(error: Exception) -> bool:
 class AdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         checked = admin_class or admin.ModelAdmin
-        if not issubclass(checked, FiltersChecked):
+        if not issubclass(checked, InputChecked):
             name = checked.__name__
-            checked = type(name, (FiltersChecked, checked), {"__module__": checked.__module__})
+            checked = type(name, (InputChecked, checked), {"__module__": checked.__module__})
         super().register(model_or_iterable, checked, **options)
 
     def admin_view(self, view, cacheable=False):
@@ -64,7 +122,7 @@ class AdminSite(admin.AdminSite):
         @wraps(checked)
         def refuse_unreadable_path(request, *args, **kwargs):
             if "\x00" in request.path:
-                raise UnreadableAddress(UNREADABLE_PATH)
+                raise UnreadableRequest(UNREADABLE_PATH)
             return checked(request, *args, **kwargs)
 
         return refuse_unreadable_path

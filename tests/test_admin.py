@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from careers import models
 from careers.admin import OPENED
-from roadmap_site.admin_site import AdminSite, UnreadableAddress
+from roadmap_site.admin_site import AdminSite, UnreadableRequest
 from tests.factories import (
     BenefitFactory,
     CareerFactory,
@@ -170,7 +170,7 @@ def test_a_list_asked_for_a_value_postgresql_refuses_says_so_in_a_400(admin_clie
 
 
 @pytest.mark.parametrize(
-    ("query", "raised"), [({}, ValueError), ({"title__exact": "x"}, UnreadableAddress)]
+    ("query", "raised"), [({}, ValueError), ({"title__exact": "x"}, UnreadableRequest)]
 )
 def test_a_list_that_fails_with_no_filter_in_its_address_is_still_the_sites_fault(
     rf, admin_user, query, raised
@@ -188,6 +188,40 @@ def test_a_list_that_fails_with_no_filter_in_its_address_is_still_the_sites_faul
     request.user = admin_user
     with pytest.raises(raised):
         site.get_model_admin(models.Duty).changelist_view(request)
+
+
+@pytest.mark.usefixtures("every_content_model")
+@pytest.mark.parametrize("model", EVERY_LIST, ids=lambda m: m._meta.label)
+def test_an_action_on_items_whose_ids_are_none_says_so_in_a_400(admin_client, model, snapshot):
+    before = snapshot()
+    chosen = {"action": "delete_selected", "_selected_action": ["a\x00b"], "index": "0"}
+
+    response = admin_client.post(admin_url(model), chosen)
+
+    assert refused_as_unusable(response, "The items chosen for this action are not ones this")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("chosen", ["a\x00b", "not an id", "1.5"])
+@pytest.mark.parametrize("inline", [False, True], ids=["own", "inline"])
+def test_a_refused_form_shows_again_with_a_source_that_is_no_id_left_out(
+    admin_client, career, chosen, inline
+):
+    """A step's own sources, and those of a step shown inline on its career's page."""
+    if inline:
+        url = admin_url(models.Career, "change", career.pk)
+        field = f"{inline_prefix(admin_client, url, models.Step)}-0-sources"
+    else:
+        url, field = admin_url(models.Step, "change", first_step(career).pk), "sources"
+    data = change_form_data(admin_client, url)
+    data[field] = [*data[field], chosen]
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Please correct the error below." in html
+    assert f'value="{chosen}"' not in html
 
 
 @pytest.mark.parametrize("action", ["history", "change", "delete"])
@@ -347,6 +381,27 @@ def test_two_rows_of_an_inline_at_one_position_get_a_form_error(admin_client, ca
     assert sorted(model.objects.values_list("pk", "position")) == before
 
 
+@pytest.mark.parametrize(
+    ("kind", "in_section", "error"),
+    [
+        ("skill", True, "Skills and requirements belong to no step section."),
+        ("action", False, "Actions and tips belong to a step section."),
+    ],
+)
+def test_an_item_whose_section_does_not_go_with_its_kind_gets_that_error_on_its_section(
+    admin_client, career, kind, in_section, error
+):
+    item = career.checklist_items.filter(kind=kind).first()
+    url = admin_url(models.ChecklistItem, "change", item.pk)
+    data = change_form_data(admin_client, url)
+    data["section"] = str(first_section(career).pk) if in_section else ""
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["adminform"].form.errors["section"] == [error]
+
+
 def test_new_step_at_a_taken_position_gets_a_form_error(admin_client, career):
     url = admin_url(models.Career, "change", career.pk)
     prefix = inline_prefix(admin_client, url, models.Step)
@@ -484,6 +539,23 @@ def test_two_duties_at_one_position_in_the_list_get_a_form_error(admin_client, d
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.position, second.position) == (1, 2)
+
+
+@pytest.mark.parametrize("model", [models.ChecklistItem, models.Duty], ids=["action", "duty"])
+def test_saving_a_list_with_a_row_deleted_since_it_was_opened_says_so(admin_client, career, model):
+    """Another staff member (or a content load) deleted a row of the list while it was open."""
+    if model is models.Duty:
+        DutyFactory.create_batch(2, career=career)
+    first, gone = model.objects.filter(career=career).order_by("pk")[:2]
+    deleted = model.objects.get(pk=gone.pk)
+    deleted.delete()
+
+    response = changelist_positions(admin_client, model, {first: 7, gone: 8})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "A row of this list was deleted after you opened this page" in response.content.decode()
+    first.refresh_from_db()
+    assert first.position != 7
 
 
 def test_staff_swap_two_skills_in_the_checklist_list(admin_client, career):
