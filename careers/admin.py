@@ -223,8 +223,13 @@ class OrderedFormSetMixin:
 
     def clean(self) -> None:
         super().clean()
+        # A row deleted since the page was opened cannot be saved. One marked here to be deleted
+        # is let go: Django's formsets skip a row that is gone already.
         pk = self.model._meta.pk.name
-        if any(pk in form.errors for form in self.initial_forms):
+        kept = [
+            form for form in self.initial_forms if not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
+        if any(pk in form.errors for form in kept):
             raise ValidationError(ROW_DELETED, code="deleted")
         taken = set()
         for form in self.saved_forms():

@@ -4,18 +4,21 @@ with a 400 that says so, rather than failing with a 500.
 Django's lists take filters from their address: any field of the list's model, with any lookup
 (`?title__regex=…`, `?id__range=…`). Its links only ever make filters a list can apply, but an
 address edited by hand can ask for one the database refuses: a regular expression it cannot
-read, a NUL character, a year too large, a range without two ends, an IP address that is none.
-Forms sent by hand meet the same: an action on items whose ids are none, or a refused form whose
-autocomplete Django then looked up to show it again. So every ModelAdmin registered on the site
-(Django's, django-axes' and ours) is checked (InputChecked), and so is every admin address with
-a NUL character in its path, which PostgreSQL cannot even look up.
+read, a year too large, a range without two ends, an IP address that is none. Forms sent by
+hand meet the same: an action on items whose ids are none, or a refused form whose autocomplete
+Django then looked up to show it again. So every ModelAdmin registered on the site (Django's,
+django-axes' and ours) is checked (InputChecked). And every admin address with a NUL character,
+in its path or its query, is refused: PostgreSQL cannot even compare text holding one (an item's
+History looked its id up, a list its filter, an autocomplete what was typed).
 """
 
+from contextlib import nullcontext
 from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as CHOSEN
+from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import DataError, OperationalError, transaction
@@ -24,10 +27,14 @@ from django.db.models import Field
 from .middleware import ExplainedRefusal
 
 UNUSABLE_FILTERS = "This list cannot be filtered by what its address asks"
+# What a list's address holds besides its filters.
+NOT_FILTERS = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG}
 # The sqlite3 module's message when a Python function called by a query raises.
 SQLITE_FUNCTION_FAILED = "user-defined function raised exception"
 UNREADABLE_CHOICE = "The items chosen for this action are not ones this list holds"
-UNREADABLE_PATH = "This address holds a NUL character, which no item's address does"
+UNREADABLE_ADDRESS = (
+    "This address holds a NUL character, which no item, filter or search of this admin can hold"
+)
 
 
 class UnreadableRequest(ExplainedRefusal):
@@ -59,14 +66,18 @@ class InputChecked(ReadableAutocompletes):
     autocomplete takes ReadableAutocompletes itself."""
 
     def get_changelist_instance(self, request):
+        # The list's queries run here. Inside a transaction, in a savepoint of their own, so that
+        # a refused one leaves it usable; outside one they need none (and on SQLite, a
+        # transaction would take the database's write lock for them).
+        within = transaction.get_connection().in_atomic_block
         try:
-            # The list's queries run here; a savepoint keeps a refused one from breaking any
-            # transaction around it.
-            with transaction.atomic():
+            with transaction.atomic() if within else nullcontext():
                 return super().get_changelist_instance(request)
         except (DataError, ValueError, OverflowError, OperationalError) as error:
-            # A list with no filters in its address that fails is the site's fault (a 500).
-            if request.GET and refused_value(error):
+            # Without filters in its address (sorting, a page, a search are none), a list that
+            # fails is the site's fault: a 500.
+            filtered = any(name not in NOT_FILTERS for name in request.GET)
+            if filtered and refused_value(error):
                 raise UnreadableRequest(UNUSABLE_FILTERS) from error
             raise
 
@@ -94,8 +105,10 @@ class ReadableAutocompleteMultiple(ReadableValues, AutocompleteSelectMultiple):
 
 
 def readable(field: Field, value: str) -> bool:
+    """Whether the value is one the field can hold: an id that is a number the database's
+    column holds, say."""
     try:
-        field.to_python(value)
+        field.run_validators(field.to_python(value))
     except ValidationError:
         return False
     return True
@@ -120,12 +133,13 @@ class AdminSite(admin.AdminSite):
         checked = super().admin_view(view, cacheable)
 
         @wraps(checked)
-        def refuse_unreadable_path(request, *args, **kwargs):
-            if "\x00" in request.path:
-                raise UnreadableRequest(UNREADABLE_PATH)
+        def refuse_nul(request, *args, **kwargs):
+            sent = [request.path, *(key + "".join(values) for key, values in request.GET.lists())]
+            if any("\x00" in part for part in sent):
+                raise UnreadableRequest(UNREADABLE_ADDRESS)
             return checked(request, *args, **kwargs)
 
-        return refuse_unreadable_path
+        return refuse_nul
 
 
 class AdminConfig(DjangoAdminConfig):
