@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME as CHOSEN
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import DataError, OperationalError, transaction
 from django.db.models import Field
@@ -42,15 +42,8 @@ class UnreadableRequest(ExplainedRefusal):
 
 
 class ReadableAutocompletes:
-    """Mixed into a ModelAdmin or an inline: its autocompletes show a refused form again without
-    the values that are no id (ReadableValues)."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault(
-                "widget", ReadableAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    """Mixed into a ModelAdmin or an inline: its autocompletes (the site's are all of several
+    sources) show a refused form again without the values that are no id."""
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -87,21 +80,13 @@ class InputChecked(ReadableAutocompletes):
         return super().response_action(request, queryset)
 
 
-class ReadableValues:
-    """An autocomplete that shows again only the values it can look up. Django's looked up every
-    value a refused form sent, and failed on one that is no id (a 500)."""
+class ReadableAutocompleteMultiple(AutocompleteSelectMultiple):
+    """Shows again only the values it can look up. Django's looked up every value a refused form
+    sent, and failed on one that is no id (a 500)."""
 
     def optgroups(self, name, value, attr=None):
         shown = [one for one in value if readable(self.field.target_field, one)]
         return super().optgroups(name, shown, attr)
-
-
-class ReadableAutocomplete(ReadableValues, AutocompleteSelect):
-    pass
-
-
-class ReadableAutocompleteMultiple(ReadableValues, AutocompleteSelectMultiple):
-    pass
 
 
 def readable(field: Field, value: str) -> bool:

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # Django's admin, answering an address it cannot read with a 400 (roadmap_site.admin_site).
+    # Django's admin, refusing with a 400 what it cannot read (roadmap_site.admin_site).
     "roadmap_site.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
